@@ -66,15 +66,21 @@ export function bytesToF32(dtype: DType, bytes: Uint8Array, out?: Float32Array):
   return dst;
 }
 
+/**
+ * Round to nearest, ties to even (like every float conversion here; Math.round
+ * alone sends -2.5 to -2 but 2.5 to 3), then saturate to [lo, hi]; NaN -> 0.
+ */
 function clampInt(x: number, lo: number, hi: number): number {
   if (Number.isNaN(x)) return 0;
-  const r = Math.round(x);
+  let r = Math.round(x);
+  if (r - x === 0.5 && r % 2 !== 0) r -= 1;
   return r < lo ? lo : r > hi ? hi : r;
 }
 
 /**
  * Encode f32 values as `dtype` bytes. Floats round to nearest even (fp8
- * saturates); integers round to nearest and saturate, NaN becomes 0.
+ * saturates); integers round to nearest (ties to even) and saturate, NaN
+ * becomes 0.
  */
 export function f32ToBytes(dtype: DType, src: Float32Array, out?: Uint8Array): Uint8Array {
   const info = dtypeInfo(dtype);

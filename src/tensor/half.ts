@@ -2,6 +2,8 @@
  * Exact f32 <-> f16 and f32 <-> bf16 conversions (round to nearest even,
  * subnormals, infinities; NaN stays NaN and quiet).
  */
+import { ShapeError } from '../errors/index.js';
+
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
 
@@ -30,8 +32,6 @@ export function f32ToF16Bits(x: number): number {
   if (rem > 0x1000 || (rem === 0x1000 && (half & 1) !== 0)) half++;
   return sign | half;
 }
-
-
 
 function buildF16Table(): Float32Array {
   const t = new Float32Array(65536);
@@ -78,19 +78,27 @@ export function bf16BitsToF32(h: number): number {
   return scratchF32[0];
 }
 
+/** A short output would silently drop values (typed arrays ignore writes past the end). */
+function checkRoom(src: ArrayLike<number>, dst: ArrayLike<number>): void {
+  if (dst.length < src.length) throw new ShapeError(`output has ${dst.length} elements, input ${src.length}`);
+}
+
 /** Convert a whole f32 array to f16 bits. */
 export function f32ArrayToF16(src: Float32Array, dst: Uint16Array = new Uint16Array(src.length)): Uint16Array {
+  checkRoom(src, dst);
   for (let i = 0; i < src.length; i++) dst[i] = f32ToF16Bits(src[i]);
   return dst;
 }
 
 export function f16ArrayToF32(src: Uint16Array, dst: Float32Array = new Float32Array(src.length)): Float32Array {
+  checkRoom(src, dst);
   const t = f16Table();
   for (let i = 0; i < src.length; i++) dst[i] = t[src[i]];
   return dst;
 }
 
 export function f32ArrayToBf16(src: Float32Array, dst: Uint16Array = new Uint16Array(src.length)): Uint16Array {
+  checkRoom(src, dst);
   const u = new Uint32Array(src.buffer, src.byteOffset, src.length);
   for (let i = 0; i < src.length; i++) {
     const b = u[i];
@@ -103,6 +111,7 @@ export function f32ArrayToBf16(src: Float32Array, dst: Uint16Array = new Uint16A
 }
 
 export function bf16ArrayToF32(src: Uint16Array, dst: Float32Array = new Float32Array(src.length)): Float32Array {
+  checkRoom(src, dst);
   const u = new Uint32Array(dst.buffer, dst.byteOffset, dst.length);
   for (let i = 0; i < src.length; i++) u[i] = src[i] << 16;
   return dst;

@@ -3,7 +3,7 @@
  * bytes may live in an ArrayBuffer or a SharedArrayBuffer; constructing a
  * Tensor never copies.
  */
-import { ArgumentError, ShapeError } from '../errors/index.js';
+import { ArgumentError, CapacityError, ShapeError } from '../errors/index.js';
 import { bytesToF32, f32ToBytes } from './convert.js';
 import { type DType, dtypeInfo, isDType } from './dtype.js';
 import { type Shape, checkShape, formatShape, numel } from './shape.js';
@@ -12,7 +12,11 @@ export type TensorData = ArrayBufferLike | ArrayBufferView;
 
 function asBytes(data: TensorData): Uint8Array {
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
+  // Anything else (a number, a plain array) would make Uint8Array allocate or copy.
+  // Tag check rather than instanceof so buffers from another realm are accepted.
+  const tag = Object.prototype.toString.call(data);
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(data);
+  throw new ArgumentError('data must be an ArrayBuffer, a SharedArrayBuffer or an ArrayBufferView');
 }
 
 export class Tensor {
@@ -45,7 +49,14 @@ export class Tensor {
   }
 
   static zeros(dtype: DType, shape: Shape): Tensor {
-    return new Tensor(dtype, shape, new Uint8Array(numel(checkShape(shape)) * dtypeInfo(dtype).bytes));
+    const n = numel(checkShape(shape)) * dtypeInfo(dtype).bytes;
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(n);
+    } catch (cause) {
+      throw new CapacityError(`cannot allocate ${n} bytes for a ${dtype} tensor of shape ${formatShape(shape)}`, { cause });
+    }
+    return new Tensor(dtype, shape, bytes);
   }
 
   get numel(): number {
