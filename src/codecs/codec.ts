@@ -34,6 +34,11 @@ export interface Codec<P extends CodecParams = CodecParams> {
   readonly blockSize: number;
   /** GGML type id when the payload is byte-identical to that GGML type. */
   readonly ggmlType?: number;
+  /**
+   * For casts: the dtype whose element bytes the payload holds (so a model
+   * file with that dtype can store the payload unchanged). Absent otherwise.
+   */
+  readonly storage?: DType;
   /** One line for `--help` and docs. */
   readonly summary: string;
 
