@@ -1,0 +1,29 @@
+/**
+ * tensorhive's public API. The runtime (actors, supervisors) is also exported
+ * on its own as 'tensorhive/runtime'.
+ */
+export * from './errors/index.js';
+export { type Clock, type TimerHandle, SystemClock, SimulatedClock } from './clock/index.js';
+export { Rng } from './random/rng.js';
+export * from './tensor/index.js';
+
+export type { Codec, AnyCodec, CodecParams, CodecFamily } from './codecs/codec.js';
+export { CODECS, RETIRED_IDS, codecById, codecByName, codecByGgmlType } from './codecs/registry.js';
+
+export { type BlobHeader, encodeBlob, decodeBlob, readBlobHeader } from './format/blob.js';
+export { compressTensor, decompressBlob, decompressBlobAs, describeBlob, type BlobDescription } from './format/compress.js';
+export { ThiveWriter, ThiveReader, type ThiveEntry } from './format/thive-file.js';
+export { SafetensorsReader } from './format/safetensors-reader.js';
+export { SafetensorsWriter, writeSafetensors } from './format/safetensors-writer.js';
+export { GgufReader, type GgufTensorInfo } from './format/gguf-reader.js';
+export { GgufWriter } from './format/gguf-writer.js';
+export type { GgufValue } from './format/gguf-types.js';
+export { openModelSource, type ModelSource } from './format/model-source.js';
+export { AtomicFile } from './format/atomic-file.js';
+
+export { compressFile, type CompressOptions, type CompressReport, type TensorReport } from './jobs/compress-file.js';
+export { decompressFile, type DecompressOptions, type DecompressReport } from './jobs/decompress-file.js';
+export { inspectFile, type InspectReport } from './jobs/inspect-file.js';
+export { benchCodecs, seededBenchTensors, type CodecBench, type CodecBenchRow } from './jobs/bench-codecs.js';
+export { sampleModelTensors, writeSampleModel, type SampleModelOptions } from './jobs/sample-model.js';
+export { TensorSelector, type SelectOptions } from './jobs/select.js';

@@ -1,0 +1,172 @@
+/**
+ * The compression job over a whole model file: plan every tensor (selected or
+ * kept, main codec or fallback), then stream tensor by tensor from the input
+ * to an atomically written output. Only one tensor is in memory at a time.
+ */
+import { ArgumentError, DTypeError, ShapeError, TensorhiveError } from '../errors/index.js';
+import type { AnyCodec, CodecParams } from '../codecs/codec.js';
+import { codecByGgmlType, codecByName } from '../codecs/registry.js';
+import type { DType } from '../tensor/dtype.js';
+import { type Shape, numel } from '../tensor/shape.js';
+import { sqnrDb } from '../tensor/stats.js';
+import { openModelSource } from '../format/model-source.js';
+import { type PlannedTensor, openSink, outputFormatOf, sinkRefusal } from './output-sink.js';
+import { TensorSelector, type SelectOptions } from './select.js';
+
+export interface CompressOptions extends SelectOptions {
+  /** Codec name as the CLI spells it (`q4_0`, `nf4`, …). */
+  codec: string;
+  params?: Record<string, unknown>;
+  /** Codec for selected tensors the main codec cannot encode (default `raw`: kept as they are). */
+  fallback?: string;
+  /** Decode each tensor again and report its SQNR (default true). */
+  measure?: boolean;
+  onProgress?: (p: CompressProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface CompressProgress {
+  done: number;
+  total: number;
+  name: string;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface TensorReport {
+  name: string;
+  shape: Shape;
+  dtype: DType;
+  codec: string;
+  /** 'compressed', 'kept: <why>', or 'fallback: <why the main codec could not>'. */
+  decision: string;
+  bytesIn: number;
+  bytesOut: number;
+  bitsPerWeight: number;
+  /** SQNR of the stored values against the source values; Infinity when exact. */
+  sqnrDb?: number;
+}
+
+export interface CompressReport {
+  input: string;
+  output: string;
+  format: string;
+  codec: string;
+  tensors: TensorReport[];
+  fellBack: string[];
+  bytesIn: number;
+  bytesOut: number;
+  ratio: number;
+}
+
+interface Plan extends PlannedTensor {
+  decision: string;
+  /** GGUF input tensors already in this codec are copied byte for byte. */
+  copyBytes: boolean;
+  bytesIn: number;
+}
+
+export async function compressFile(input: string, output: string, options: CompressOptions): Promise<CompressReport> {
+  const format = outputFormatOf(output);
+  const main = codecByName(options.codec);
+  const mainParams = main.params(options.params ?? {});
+  const fallback = codecByName(options.fallback ?? 'raw');
+  const fallbackParams = fallback.params({});
+  const raw = codecByName('raw');
+  // A format that cannot hold the main (or fallback) codec at all is a mistake in the
+  // command, not a reason to fall back on every tensor.
+  for (const c of [main, fallback]) {
+    const why = c.family === 'raw' ? undefined : sinkRefusal(format, c, 'F32');
+    if (why) throw new ArgumentError(why);
+  }
+  const selector = new TensorSelector(options);
+  const measure = options.measure ?? true;
+
+  const source = await openModelSource(input);
+  try {
+    const plans: Plan[] = source.tensors.map((info) => {
+      const quantized = info.dtype === undefined && info.ggmlType !== undefined ? codecByGgmlType(info.ggmlType) : undefined;
+      const dtype: DType = info.dtype ?? 'F32';
+      const base = { name: info.name, shape: info.shape, dtype, bytesIn: info.byteLength };
+      const sel = selector.select(info.name, numel(info.shape));
+      if (!sel.selected) {
+        if (quantized) return { ...base, codec: quantized, params: quantized.params({}), decision: `kept: ${sel.reason}`, copyBytes: true };
+        return { ...base, codec: raw, params: raw.params({}), decision: `kept: ${sel.reason}`, copyBytes: false };
+      }
+      const why = refusal(main, mainParams, info.shape, dtype, format);
+      if (why === undefined) return { ...base, codec: main, params: mainParams, decision: 'compressed', copyBytes: false };
+      const fbWhy = refusal(fallback, fallbackParams, info.shape, dtype, format);
+      if (fbWhy !== undefined) {
+        throw new ArgumentError(`tensor ${info.name}: ${why}; the fallback codec ${fallback.name} cannot store it either: ${fbWhy}`);
+      }
+      return { ...base, codec: fallback, params: fallbackParams, decision: `fallback: ${why}`, copyBytes: false };
+    });
+
+    const metadata: Record<string, unknown> = { ...source.metadata };
+    if (format !== 'gguf') metadata['tensorhive.codec'] = main.name;
+    const sink = await openSink(output, plans, metadata);
+    const reports: TensorReport[] = [];
+    let bytesIn = 0;
+    let bytesOut = 0;
+    try {
+      for (const [i, p] of plans.entries()) {
+        if (options.signal?.aborted) throw new TensorhiveError('ERR_ABORTED', 'compression job aborted');
+        let payload: Uint8Array;
+        let sqnr: number | undefined;
+        if (p.copyBytes) {
+          payload = await source.readBytes(p.name);
+        } else {
+          const tensor = await source.read(p.name);
+          payload = p.codec.encode(tensor, p.params);
+          if (measure && p.codec.family !== 'raw') {
+            const back = p.codec.decode(payload, p.shape, tensor.dtype, p.params);
+            sqnr = sqnrDb(tensor.toF32(), back.toF32());
+          }
+        }
+        await sink.write(p, payload);
+        bytesIn += p.bytesIn;
+        bytesOut += payload.byteLength;
+        reports.push({
+          name: p.name,
+          shape: p.shape,
+          dtype: p.dtype,
+          codec: p.codec.name,
+          decision: p.decision,
+          bytesIn: p.bytesIn,
+          bytesOut: payload.byteLength,
+          bitsPerWeight: (payload.byteLength * 8) / Math.max(1, numel(p.shape)),
+          ...(sqnr === undefined ? {} : { sqnrDb: sqnr }),
+        });
+        options.onProgress?.({ done: i + 1, total: plans.length, name: p.name, bytesIn, bytesOut });
+      }
+      await sink.commit();
+    } catch (err) {
+      await sink.abort();
+      throw err;
+    }
+    return {
+      input,
+      output,
+      format,
+      codec: main.name,
+      tensors: reports,
+      fellBack: reports.filter((r) => r.decision.startsWith('fallback')).map((r) => r.name),
+      bytesIn,
+      bytesOut,
+      ratio: bytesOut === 0 ? 1 : bytesIn / bytesOut,
+    };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Why `codec` cannot store this tensor in `format`, or undefined. */
+function refusal(codec: AnyCodec, params: CodecParams, shape: Shape, dtype: DType, format: ReturnType<typeof outputFormatOf>): string | undefined {
+  try {
+    codec.check(shape, dtype, params);
+  } catch (err) {
+    if (err instanceof ShapeError || err instanceof DTypeError) return err.message;
+    throw err;
+  }
+  return sinkRefusal(format, codec, dtype);
+}
