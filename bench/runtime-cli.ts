@@ -1,0 +1,27 @@
+/**
+ * `npx tsx bench/runtime-cli.ts [--quick] [--json]`: the runtime figures as a
+ * table, or with --json as one object `{ runtime: {...} }`.
+ */
+import { runtimeBench, type RuntimeBench } from './runtime.js';
+
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+const runtime = await runtimeBench({ quick });
+if (json) console.log(JSON.stringify({ runtime }));
+else print(runtime);
+
+function print(r: RuntimeBench): void {
+  const f = (x: number | null, d = 0): string => (x === null ? '—' : x.toFixed(d));
+  const rows = [['blob', 'actor MB/s', 'bare MB/s', 'actor/bare', 'pool MB/s', 'pool/bare']];
+  for (const b of r.blobThroughput) {
+    rows.push([`${b.bytes / (1 << 20)} MiB`, f(b.actorMBps), f(b.bareMBps), f(b.ratio, 2), f(b.poolMBps), f(b.poolRatio, 2)]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  console.log('runtime: blobs moved to a worker thread and back (same run, same transfers)');
+  for (const row of rows) console.log('  ' + row.map((cell, c) => cell.padStart(widths[c])).join('  '));
+  console.log(`  blob throughput ratio (median)   ${f(r.blobThroughputRatio, 2)}   goal >= 0.9`);
+  console.log(`  round trips/s   actor ${f(r.roundTripsPerSec)}   bare ${f(r.bareRoundTripsPerSec)}   ratio ${f(r.roundTripRatio, 2)}`);
+  console.log(`                  pool  ${f(r.pool.roundTripsPerSec)}   ratio ${f(r.pool.roundTripRatio, 2)}`);
+  console.log(`  restart latency actor ${f(r.restartLatencyMs, 1)} ms (goal < 50)   pool ${f(r.pool.restartLatencyMs, 1)} ms`);
+  for (const n of r.notes) console.log(`  note: ${n}`);
+}
