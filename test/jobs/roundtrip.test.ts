@@ -16,6 +16,7 @@ import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { sqnrDb } from '../../src/tensor/stats.js';
 import { tempDir } from '../helpers/tmp.js';
+import { gguf as hfGguf } from '@huggingface/gguf';
 
 /** SQNR floors (dB) on N(0,1) from the foundation issue; the rest are set a little under the reference anchors. */
 const FLOORS: Record<string, number> = {
@@ -118,6 +119,17 @@ describe('file job outputs', () => {
     expect(info.format).toBe('gguf');
     expect(info.tensors.find((t) => t.name === 'layer.weight')!.storedAs).toBe('q4_0');
     expect(info.tensors.find((t) => t.name === 'odd.weight')!.storedAs).toBe('F16');
+    // An independent GGUF reader opens it: names, ggml types and dims (GGUF order) agree.
+    for (const [codec, type] of [['q4_0', 2], ['q8_0', 8]] as const) {
+      const path = join(dir, `m.hf.${codec}.gguf`);
+      await compressFile(model, path, { codec, exclude: ['ids'], fallback: 'f16' });
+      const hf = await hfGguf(path, { allowLocalFile: true });
+      const w = hf.tensorInfos.find((t) => t.name === 'layer.weight')!;
+      expect(Number(w.dtype)).toBe(type);
+      expect(w.shape.map(Number)).toEqual([1024, 1024]);
+      expect(hf.tensorInfos.find((t) => t.name === 'half.weight')!.shape.map(Number)).toEqual([256, 64]);
+      expect(hf.tensorInfos.map((t) => t.name)).toEqual(['layer.weight', 'layer.bias', 'odd.weight', 'half.weight', 'ids']);
+    }
 
     const st = join(dir, 'm.bf16.safetensors');
     await compressFile(model, st, { codec: 'bf16', include: ['*.weight'] });
