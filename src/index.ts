@@ -27,3 +27,15 @@ export { inspectFile, type InspectReport } from './jobs/inspect-file.js';
 export { benchCodecs, seededBenchTensors, type CodecBench, type CodecBenchRow } from './jobs/bench-codecs.js';
 export { sampleModelTensors, writeSampleModel, type SampleModelOptions } from './jobs/sample-model.js';
 export { TensorSelector, type SelectOptions } from './jobs/select.js';
+
+export {
+  kernels,
+  setNativeKernels,
+  nativeKernelsEnabled,
+  kernelLevels,
+  kernelLevel,
+  setKernelLevel,
+  nativeStatus,
+  type NativeStatus,
+  type KernelTable,
+} from './kernels/index.js';

@@ -37,6 +37,7 @@ import { boolParam, intParam, paramObject } from './quant/params.js';
 import { checkPayloadLength, F32_MAX, readF32s, requireFinite } from './quant/payload.js';
 import { NF4_CODE, NF4_ZERO, nearestNf4 } from './quant/nf4-code.js';
 import { decodeAbsmax, dqBytes, encodeAbsmax } from './quant/absmax-dq.js';
+import { kernels } from '../kernels/table.js';
 
 export type Nf4Params = { blockSize: number; doubleQuant: boolean };
 
@@ -134,6 +135,10 @@ export const nf4: Codec<Nf4Params> = {
     const out = new Float32Array(L.n);
     const codes = payload.subarray(L.codesAt);
     const bs = p.blockSize;
+    if (kernels.nf4Dequantize) {
+      kernels.nf4Dequantize(codes, absmax, bs, out); // absmax validated above
+      return Tensor.fromF32(out, shape);
+    }
     for (let b = 0; b < L.nBlocks; b++) {
       const a = absmax[b];
       const hi = Math.min(L.n, (b + 1) * bs);

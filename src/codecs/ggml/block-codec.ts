@@ -10,6 +10,7 @@ import { dtypeInfo } from '../../tensor/dtype.js';
 import { type Shape, checkShape, formatShape, numel, rowLength } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Codec, CodecParams } from '../codec.js';
+import { kernels } from '../../kernels/table.js';
 
 /** GGML codecs take no parameters. */
 export type GgmlParams = Record<string, never>;
@@ -76,7 +77,9 @@ export function ggmlBlockCodec(spec: GgmlBlockSpec): Codec<CodecParams> {
 
     encode(tensor: Tensor): Uint8Array {
       const out = new Uint8Array(payloadBytes(tensor.shape, tensor.dtype));
-      spec.quantizeRow(tensor.toF32(), out);
+      const src = tensor.toF32();
+      // Native override first (bit-exact); on refused input the reference throws its own error.
+      if (!kernels.quantize[spec.ggmlType]?.(src, out)) spec.quantizeRow(src, out);
       return out;
     },
 
@@ -89,7 +92,8 @@ export function ggmlBlockCodec(spec: GgmlBlockSpec): Codec<CodecParams> {
         );
       }
       const out = new Float32Array(numel(shape));
-      spec.dequantizeRow(payload, out);
+      // Native override first (bit-exact); on a bad scale the reference throws the FormatError.
+      if (!kernels.dequantize[spec.ggmlType]?.(payload, out)) spec.dequantizeRow(payload, out);
       return Tensor.fromF32(out, shape);
     },
   };

@@ -1,0 +1,64 @@
+// AVX2 helpers shared by the AVX2 (and AVX-512) kernel files.
+#pragma once
+#include "common.h"
+#if defined(TH_X86)
+#include <immintrin.h>
+
+namespace th {
+namespace avx2 {
+
+// 16 packed bytes -> 32 bytes: low lane = low nibbles (elements 0..15),
+// high lane = high nibbles (elements 16..31), GGML's nibble order.
+TH_AVX2 static inline __m256i nibbles32(__m128i q, __m256i m4) {
+  const __m256i both = _mm256_set_m128i(_mm_srli_epi16(q, 4), q);
+  return _mm256_and_si256(both, m4);
+}
+
+// Byte k of the result is 0xFF when bit k of `x32` is set (ggml's bytes_from_bits_32).
+TH_AVX2 static inline __m256i bytes_from_bits_32(uint32_t x32) {
+  const __m256i shuf = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
+                                         0x0101010101010101, 0x0000000000000000);
+  __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32((int)x32), shuf);
+  bytes = _mm256_or_si256(bytes, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
+  return _mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1));
+}
+
+TH_AVX2 static inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// 8 signed bytes -> 8 floats.
+TH_AVX2 static inline __m256 i8x8_ps(__m128i b) { return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b)); }
+
+struct Nf4TableAvx2 {
+  __m256 lo, hi;  // codes 0..7 and 8..15
+};
+TH_AVX2 static inline Nf4TableAvx2 nf4_table_avx2() {
+  return {_mm256_loadu_ps(kNf4Code), _mm256_loadu_ps(kNf4Code + 8)};
+}
+// 8 code bytes (16 elements, first in the HIGH nibble) -> 16 code values.
+TH_AVX2 static inline void nf4_decode16_avx2(const uint8_t* p, const Nf4TableAvx2& t, __m256* v0, __m256* v1) {
+  const __m128i m4 = _mm_set1_epi8(0x0F);
+  const __m128i b = _mm_loadl_epi64((const __m128i*)p);
+  const __m128i idx = _mm_unpacklo_epi8(_mm_and_si128(_mm_srli_epi16(b, 4), m4), _mm_and_si128(b, m4));
+  const __m256i i0 = _mm256_cvtepu8_epi32(idx);
+  const __m256i i1 = _mm256_cvtepu8_epi32(_mm_srli_si128(idx, 8));
+  // permutevar8x32 uses the low 3 bits; bit 3 (moved to the sign bit) picks the half.
+  *v0 = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t.lo, i0), _mm256_permutevar8x32_ps(t.hi, i0),
+                         _mm256_castsi256_ps(_mm256_slli_epi32(i0, 28)));
+  *v1 = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t.lo, i1), _mm256_permutevar8x32_ps(t.hi, i1),
+                         _mm256_castsi256_ps(_mm256_slli_epi32(i1, 28)));
+}
+
+int64_t mv_q8_0(const uint8_t* w, int64_t rows, int64_t nbr, const float* x, float* y);
+int64_t mv_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const float* x, float* y);
+int64_t mv_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const float* x, float* y);
+void mv_nf4(const uint8_t* codes, const float* absmax, int64_t bs, int64_t rows, int64_t cols,
+            const float* x, float* y);
+
+}  // namespace avx2
+}  // namespace th
+#endif

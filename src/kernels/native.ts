@@ -1,0 +1,95 @@
+/**
+ * The optional native addon (native/build/Release/tensorhive_native.node):
+ * loaded at most once, on first use. When it is missing or fails to load,
+ * tensorhive runs on its TypeScript kernels and says so once, through one
+ * process warning (code TENSORHIVE_NATIVE) and `nativeStatus()` — never per
+ * call. TENSORHIVE_NATIVE=0 turns it off; TENSORHIVE_SIMD=scalar|avx2|avx512
+ * (read by the addon) forces a dispatch level; TENSORHIVE_NATIVE_PATH loads
+ * another build of the addon (scripts/asan.sh uses it for a sanitizer build).
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** What the addon exports (native/src/addon.cc). Statuses: 0, or 1 + first bad block. */
+export interface NativeAddon {
+  levels(): string[];
+  level(): string;
+  setLevel(name: string): boolean;
+  readonly requestedLevel: string | null;
+  dequantize(kind: number, src: Uint8Array, dst: Float32Array): number;
+  nf4Dequantize(codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Float32Array): number;
+  matvec(kind: number, w: Uint8Array, rows: number, cols: number, x: Float32Array, y: Float32Array): number;
+  nf4Matvec(
+    codes: Uint8Array,
+    absmax: Float32Array,
+    blockSize: number,
+    rows: number,
+    cols: number,
+    x: Float32Array,
+    y: Float32Array,
+  ): number;
+  quantize(kind: number, src: Float32Array, dst: Uint8Array): number;
+}
+
+export interface NativeStatus {
+  /** True when the addon is loaded and its kernels are in use. */
+  readonly loaded: boolean;
+  /** Where it was looked for (first candidate that exists, else the first candidate). */
+  readonly path: string;
+  /** Why it is not in use (missing, failed to load, disabled). */
+  readonly reason?: string;
+}
+
+// src/kernels/ (tsx) and dist/src/kernels/ (built) both reach the package root.
+const CANDIDATES = ['../../native/build/Release/tensorhive_native.node', '../../../native/build/Release/tensorhive_native.node'].map(
+  (rel) => fileURLToPath(new URL(rel, import.meta.url)),
+);
+
+let addon: NativeAddon | null | undefined;
+let status: NativeStatus | undefined;
+
+function warnOnce(message: string): void {
+  process.emitWarning(message, { code: 'TENSORHIVE_NATIVE' });
+}
+
+function load(): NativeAddon | null {
+  const override = process.env.TENSORHIVE_NATIVE_PATH;
+  const path = override ? (existsSync(override) ? override : undefined) : CANDIDATES.find((p) => existsSync(p));
+  if (process.env.TENSORHIVE_NATIVE === '0') {
+    status = { loaded: false, path: path ?? CANDIDATES[0], reason: 'disabled by TENSORHIVE_NATIVE=0' };
+    return null;
+  }
+  if (!path) {
+    status = { loaded: false, path: override ?? CANDIDATES[0], reason: override ? `${override} does not exist` : 'not built (run `npm run build:native`)' };
+    warnOnce(`tensorhive: native kernels ${status.reason}; using the TypeScript kernels`);
+    return null;
+  }
+  try {
+    const mod = createRequire(import.meta.url)(path) as NativeAddon;
+    status = { loaded: true, path };
+    const req = mod.requestedLevel;
+    if (req !== null && mod.level() !== req) {
+      warnOnce(
+        `tensorhive: TENSORHIVE_SIMD=${req} is not available here (levels: ${mod.levels().join(', ')}); using ${mod.level()}`,
+      );
+    }
+    return mod;
+  } catch (err) {
+    status = { loaded: false, path, reason: `failed to load: ${(err as Error).message.split('\n')[0]}` };
+    warnOnce(`tensorhive: native kernels ${status.reason}; using the TypeScript kernels`);
+    return null;
+  }
+}
+
+/** The addon, or null when tensorhive runs on TS kernels. Loads once. */
+export function nativeAddon(): NativeAddon | null {
+  if (addon === undefined) addon = load();
+  return addon;
+}
+
+/** Whether native kernels are in use, and if not, why. */
+export function nativeStatus(): NativeStatus {
+  nativeAddon();
+  return status!;
+}
