@@ -50,8 +50,16 @@ export interface Codec<P extends CodecParams = CodecParams> {
   /** Throws ShapeError (or DTypeError) when a tensor of this shape/dtype cannot be encoded. */
   check(shape: Shape, dtype: DType, params: P): void;
   /**
-   * Exact payload size for a tensor of this shape, source dtype and params.
-   * Decoders reject payloads of any other length before allocating anything.
+   * When true, payloads vary with the data (entropy coders, sparse formats):
+   * `payloadBytes` is then an upper bound, a payload may be any length up to
+   * it, and the payload describes its own internal lengths (the decoder
+   * checks them). Absent/false: `payloadBytes` is exact.
+   */
+  readonly variableSize?: boolean;
+  /**
+   * Payload size for a tensor of this shape, source dtype and params: exact,
+   * or the largest possible when `variableSize`. Decoders reject payloads of
+   * any other length (above the bound) before allocating anything.
    */
   payloadBytes(shape: Shape, dtype: DType, params: P): number;
   encode(tensor: Tensor, params: P): Uint8Array;
@@ -66,3 +74,13 @@ export interface Codec<P extends CodecParams = CodecParams> {
 
 /** Helper for codecs: the parameters' declared type with no extra keys. */
 export type AnyCodec = Codec<CodecParams>;
+
+/**
+ * Whether a payload of `length` bytes is acceptable for a codec whose
+ * payloadBytes gave `expected`: equal, or at most `expected` for a
+ * `variableSize` codec. The one rule every container applies.
+ */
+export function payloadLengthFits(codec: Pick<AnyCodec, 'variableSize'>, expected: number, length: number): boolean {
+  if (!Number.isSafeInteger(expected) || !Number.isSafeInteger(length) || length < 0) return false;
+  return codec.variableSize === true ? length <= expected : length === expected;
+}

@@ -16,6 +16,10 @@ import { q4_k } from './q4_k.js';
 import { q6_k } from './q6_k.js';
 import { nf4 } from './nf4.js';
 import { int8 } from './int8.js';
+import { byteplane } from './byteplane.js';
+import { zerorun } from './zerorun.js';
+import { sparse } from './sparse.js';
+import { dict } from './dict.js';
 
 export const CODECS: readonly AnyCodec[] = [
   raw, //      0
@@ -32,6 +36,10 @@ export const CODECS: readonly AnyCodec[] = [
   q6_k, //    16
   nf4, //     20
   int8, //    21
+  byteplane, // 30
+  zerorun, // 31
+  sparse, //  32
+  dict, //    33
 ] as AnyCodec[];
 
 /** Ids that once belonged to a codec and must never be reused. */

@@ -4,7 +4,7 @@
  * (thive-index.ts). Both check a header with `resolveHeader`, so a header is
  * accepted or refused by the same rules wherever it is read.
  */
-import type { AnyCodec, CodecParams } from '../codecs/codec.js';
+import { type AnyCodec, type CodecParams, payloadLengthFits } from '../codecs/codec.js';
 import { codecById } from '../codecs/registry.js';
 import { ArgumentError, DTypeError, FormatError, ShapeError, TensorhiveError } from '../errors/index.js';
 import type { DType } from '../tensor/dtype.js';
@@ -128,10 +128,10 @@ export function resolveHeader(
     const why = err instanceof TensorhiveError ? err.message : `codec ${codec.name} failed: ${String(err)}`;
     throw new FormatError(fieldFor(err, names), `not valid for codec ${codec.name}: ${why}`, { cause: err });
   }
-  if (!Number.isSafeInteger(expected) || expected !== fields.payloadLength) {
+  if (!payloadLengthFits(codec, expected, fields.payloadLength)) {
     throw new FormatError(
       names.payloadLength,
-      `is ${fields.payloadLength}; codec ${codec.name} writes ${expected} bytes for ${fields.dtype} ${formatShape(fields.shape)}`,
+      `is ${fields.payloadLength}; codec ${codec.name} writes ${codec.variableSize === true ? 'at most ' : ''}${expected} bytes for ${fields.dtype} ${formatShape(fields.shape)}`,
     );
   }
   return { codec, params };

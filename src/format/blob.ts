@@ -15,7 +15,7 @@
  * The header has its own CRC so a header read from a prefix (an index, a
  * partial read) is trusted only when intact, before any length in it is used.
  */
-import type { CodecParams } from '../codecs/codec.js';
+import { type CodecParams, payloadLengthFits } from '../codecs/codec.js';
 import { codecById } from '../codecs/registry.js';
 import { ArgumentError, CodecError, FormatError, IntegrityError } from '../errors/index.js';
 import { type DType, dtypeById, dtypeInfo } from '../tensor/dtype.js';
@@ -96,9 +96,9 @@ export function encodeBlob(
   const params = codec.params(h.params ?? {});
   codec.check(shape, h.dtype, params);
   const expected = codec.payloadBytes(shape, h.dtype, params);
-  if (payload.byteLength !== expected) {
+  if (!payloadLengthFits(codec, expected, payload.byteLength)) {
     throw new ArgumentError(
-      `payload is ${payload.byteLength} bytes; codec ${codec.name} writes ${expected} for ${h.dtype} ${formatShape(shape)}`,
+      `payload is ${payload.byteLength} bytes; codec ${codec.name} writes ${codec.variableSize === true ? 'at most ' : ''}${expected} for ${h.dtype} ${formatShape(shape)}`,
     );
   }
   const paramsBytes = serializeParams(params);

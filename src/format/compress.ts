@@ -2,7 +2,7 @@
  * Tensor ⇄ blob: pick a codec, encode, wrap in the self-describing blob
  * container; and back. The blob carries everything needed to decode it.
  */
-import type { AnyCodec } from '../codecs/codec.js';
+import { type AnyCodec, payloadLengthFits } from '../codecs/codec.js';
 import { codecById, codecByName } from '../codecs/registry.js';
 import { ArgumentError, CodecError, FormatError, TensorhiveError } from '../errors/index.js';
 import { type DType, isDType } from '../tensor/dtype.js';
@@ -31,9 +31,9 @@ export function compressTensor(t: Tensor, codec: string | AnyCodec, params?: Rec
   c.check(t.shape, t.dtype, p);
   const payload = c.encode(t, p);
   const want = c.payloadBytes(t.shape, t.dtype, p);
-  if (payload.byteLength !== want) {
+  if (!payloadLengthFits(c, want, payload.byteLength)) {
     // A codec bug; refuse to store bytes no reader would accept.
-    throw new CodecError(`codec ${c.name} wrote ${payload.byteLength} bytes for ${t.dtype} ${formatShape(t.shape)}; its payloadBytes says ${want}`);
+    throw new CodecError(`codec ${c.name} wrote ${payload.byteLength} bytes for ${t.dtype} ${formatShape(t.shape)}; its payloadBytes says ${c.variableSize === true ? 'at most ' : ''}${want}`);
   }
   return encodeBlob({ codecId: c.id, dtype: t.dtype, shape: t.shape, params: p }, payload);
 }

@@ -1,0 +1,61 @@
+/**
+ * Byte planes: plane k holds byte k of every element. For floats the sign bit
+ * is first rotated from the top to the bottom of the element (rotl 1), so the
+ * top plane of F32/BF16 is exactly the 8 exponent bits (F16: 5 exponent + 3
+ * mantissa bits) — the low-entropy plane ZipNN codes — and the sign joins the
+ * near-random mantissa planes.
+ */
+
+/** Split n elements of P bytes into P planes of n bytes (`planes` is P·n bytes). */
+export function splitPlanes(src: Uint8Array, n: number, P: number, rotate: boolean, planes: Uint8Array): void {
+  if (rotate && P === 2) {
+    for (let i = 0; i < n; i++) {
+      const v = src[2 * i] | (src[2 * i + 1] << 8);
+      const r = ((v << 1) | (v >>> 15)) & 0xffff;
+      planes[i] = r & 255;
+      planes[n + i] = r >>> 8;
+    }
+  } else if (rotate && P === 4) {
+    for (let i = 0; i < n; i++) {
+      const o = 4 * i;
+      const v = src[o] | (src[o + 1] << 8) | (src[o + 2] << 16) | (src[o + 3] << 24);
+      const r = (v << 1) | (v >>> 31);
+      planes[i] = r & 255;
+      planes[n + i] = (r >>> 8) & 255;
+      planes[2 * n + i] = (r >>> 16) & 255;
+      planes[3 * n + i] = r >>> 24;
+    }
+  } else {
+    for (let k = 0; k < P; k++) {
+      const base = k * n;
+      for (let i = 0; i < n; i++) planes[base + i] = src[i * P + k];
+    }
+  }
+}
+
+/** Inverse of splitPlanes. */
+export function mergePlanes(planes: Uint8Array, n: number, P: number, rotate: boolean, out: Uint8Array): void {
+  if (rotate && P === 2) {
+    for (let i = 0; i < n; i++) {
+      const r = planes[i] | (planes[n + i] << 8);
+      const v = (r >>> 1) | ((r & 1) << 15);
+      out[2 * i] = v & 255;
+      out[2 * i + 1] = v >>> 8;
+    }
+  } else if (rotate && P === 4) {
+    for (let i = 0; i < n; i++) {
+      const r = planes[i] | (planes[n + i] << 8) | (planes[2 * n + i] << 16) | (planes[3 * n + i] << 24);
+      const v = (r >>> 1) | (r << 31);
+      const o = 4 * i;
+      out[o] = v & 255;
+      out[o + 1] = (v >>> 8) & 255;
+      out[o + 2] = (v >>> 16) & 255;
+      out[o + 3] = v >>> 24;
+    }
+  } else {
+    for (let k = 0; k < P; k++) {
+      const base = k * n;
+      for (let i = 0; i < n; i++) out[i * P + k] = planes[base + i];
+    }
+  }
+}
