@@ -7,6 +7,7 @@
  * decode-then-multiply (native decode into a reused f32 buffer, then a TS
  * f32 mat-vec). One thread. `npx tsx bench/kernels.ts --json` prints JSON.
  */
+import { best } from '../src/jobs/bench-codecs.js';
 import { pathToFileURL } from 'node:url';
 import { SystemClock, type Clock } from '../src/clock/index.js';
 import { CODECS } from '../src/codecs/registry.js';
@@ -59,18 +60,6 @@ export interface KernelsBenchOptions {
   clock?: Clock;
 }
 
-function best(clock: Clock, minMs: number, fn: () => void): number {
-  let bestMs = Infinity;
-  const start = clock.now();
-  let runs = 0;
-  do {
-    const t0 = clock.now();
-    fn();
-    bestMs = Math.min(bestMs, clock.now() - t0);
-    runs++;
-  } while (clock.now() - start < minMs || runs < 3);
-  return Math.max(bestMs, 1e-6);
-}
 
 const MB = 1e6;
 const REF_ROWS: Record<number, (src: Uint8Array, dst: Float32Array) => void> = {

@@ -11,9 +11,25 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ActorSystem, worker, type ActorRef } from '../src/runtime/index.js';
-import { WorkerPool } from '../src/runtime/pool/index.js';
+import type { ActorRef } from '../src/runtime/index.js';
+import type { WorkerPool } from '../src/runtime/pool/index.js';
 import { BareEcho } from './runtime-bare.js';
+
+/** The runtime as built by `npm run build` (types from the source it is built from). */
+type Runtime = typeof import('../src/runtime/index.js') & typeof import('../src/runtime/pool/index.js');
+
+/**
+ * Load the BUILT runtime (dist/): workers then start compiled code, as users
+ * run it. Measuring from source would time tsx compiling every new worker.
+ */
+async function loadBuilt(): Promise<Runtime> {
+  const core = new URL('../dist/src/runtime/index.js', import.meta.url);
+  const pool = new URL('../dist/src/runtime/pool/index.js', import.meta.url);
+  if (!existsSync(fileURLToPath(core)) || !existsSync(fileURLToPath(pool))) {
+    throw new Error('bench/runtime measures the built runtime: run `npm run build` first (dist/src/runtime is missing)');
+  }
+  return { ...((await import(core.href)) as object), ...((await import(pool.href)) as object) } as Runtime;
+}
 
 export interface BlobRow {
   readonly bytes: number;
@@ -27,13 +43,19 @@ export interface BlobRow {
 
 export interface RuntimeBench {
   readonly blobThroughput: BlobRow[];
-  /** Median of the per-size actor/bare ratios. */
+  /** Median of the per-size actor/bare ratios (each the median over alternating rounds). */
   readonly blobThroughputRatio: number | null;
   readonly roundTripsPerSec: number | null;
   readonly bareRoundTripsPerSec: number;
   readonly roundTripRatio: number | null;
-  /** Median ms from a worker actor's crash to its replacement answering a call. */
+  /**
+   * Median ms from a worker actor's crash to its replacement answering a call,
+   * for an actor started with `warmSpare: true` (the replacement thread was
+   * started ahead; the restart runs init in it). Costs one idle thread.
+   */
   readonly restartLatencyMs: number | null;
+  /** The same without a spare: a new worker thread is started on the crash. */
+  readonly coldRestartLatencyMs: number | null;
   readonly pool: {
     readonly roundTripsPerSec: number;
     readonly roundTripRatio: number;
@@ -53,23 +75,29 @@ export async function runtimeBench(opts: { quick?: boolean } = {}): Promise<Runt
   const quick = opts.quick === true;
   const minMs = quick ? 60 : 400;
   const notes: string[] = [];
+  const { ActorSystem, WorkerPool, worker } = await loadBuilt();
   const bare = new BareEcho();
   const pool = new WorkerPool({ name: 'bench', threads: 1, retries: 0, intensity: 1000 });
-  let system: ActorSystem | undefined;
+  let system: InstanceType<Runtime['ActorSystem']> | undefined;
   try {
     await pool.start();
     let actor: ActorRef | undefined;
+    let spared: ActorRef | undefined;
     try {
       system = new ActorSystem({
         name: 'bench',
         root: {
           intensity: 1000,
           period: 60_000,
-          children: [{ id: 'echo', start: worker(sibling('runtime-actors'), 'echo', undefined, { health: false }) }],
+          children: [
+            { id: 'echo', start: worker(sibling('runtime-actors'), 'echo', undefined, { health: false }) },
+            { id: 'spare', start: worker(sibling('runtime-actors'), 'echo', undefined, { health: false, warmSpare: true }) },
+          ],
         },
       });
       await system.start();
       actor = system.ref('bench/echo');
+      spared = system.ref('bench/spare');
     } catch (err) {
       notes.push(`actor figures missing: the actor system could not start a worker actor (${(err as Error).message.split('\n')[0]})`);
       await system?.stop().catch(() => undefined);
@@ -87,28 +115,57 @@ export async function runtimeBench(opts: { quick?: boolean } = {}): Promise<Runt
       return pool.run({ module: jobs, export: 'echo', args: [msg] });
     };
 
+    // Bare and actor runs alternate in short rounds and each figure is a median
+    // over rounds, so a noisy neighbour slows both sides of a ratio alike.
+    const rounds = quick ? 3 : 7;
+    const roundMs = Math.max(20, minMs / rounds);
     const blobThroughput: BlobRow[] = [];
     for (const bytes of SIZES) {
-      const bareMBps = await blobRate(bareEcho, bytes, minMs);
-      const actorMBps = actorEcho ? await blobRate(actorEcho, bytes, minMs) : null;
+      const bareRuns: number[] = [];
+      const actorRuns: number[] = [];
+      const ratioRuns: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const b = await blobRate(bareEcho, bytes, roundMs);
+        bareRuns.push(b);
+        if (actorEcho) {
+          const a = await blobRate(actorEcho, bytes, roundMs);
+          actorRuns.push(a);
+          ratioRuns.push(a / b);
+        }
+      }
+      const bareMBps = median(bareRuns);
       const poolMBps = await blobRate(poolEcho, bytes, minMs);
       blobThroughput.push({
         bytes,
-        actorMBps,
+        actorMBps: actorEcho ? median(actorRuns) : null,
         bareMBps,
-        ratio: actorMBps === null ? null : actorMBps / bareMBps,
+        ratio: actorEcho ? median(ratioRuns) : null,
         poolMBps,
         poolRatio: poolMBps / bareMBps,
       });
     }
+    blobs.clear();
     const ratios = blobThroughput.flatMap((r) => (r.ratio === null ? [] : [r.ratio]));
 
-    const bareRoundTripsPerSec = await roundTripRate(bareEcho, minMs);
-    const roundTripsPerSec = actorEcho ? await roundTripRate(actorEcho, minMs) : null;
+    const bareTrips: number[] = [];
+    const actorTrips: number[] = [];
+    const tripRatios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const b = await roundTripRate(bareEcho, roundMs);
+      bareTrips.push(b);
+      if (actorEcho) {
+        const a = await roundTripRate(actorEcho, roundMs);
+        actorTrips.push(a);
+        tripRatios.push(a / b);
+      }
+    }
+    const bareRoundTripsPerSec = median(bareTrips);
+    const roundTripsPerSec = actorEcho ? median(actorTrips) : null;
     const poolRoundTrips = await roundTripRate(poolEcho, minMs);
 
     const crashes = quick ? 3 : 7;
-    const restartLatencyMs = actor ? await actorRestartLatency(actor, crashes) : null;
+    const coldRestartLatencyMs = actor ? await actorRestartLatency(actor, crashes) : null;
+    const restartLatencyMs = spared ? await actorRestartLatency(spared, crashes) : null;
     const poolRestart = await poolRestartLatency(pool, jobs, crashes);
 
     return {
@@ -116,8 +173,9 @@ export async function runtimeBench(opts: { quick?: boolean } = {}): Promise<Runt
       blobThroughputRatio: ratios.length > 0 ? median(ratios) : null,
       roundTripsPerSec,
       bareRoundTripsPerSec,
-      roundTripRatio: roundTripsPerSec === null ? null : roundTripsPerSec / bareRoundTripsPerSec,
+      roundTripRatio: actorEcho ? median(tripRatios) : null,
       restartLatencyMs,
+      coldRestartLatencyMs,
       pool: { roundTripsPerSec: poolRoundTrips, roundTripRatio: poolRoundTrips / bareRoundTripsPerSec, restartLatencyMs: poolRestart },
       notes,
     };
@@ -129,13 +187,28 @@ export async function runtimeBench(opts: { quick?: boolean } = {}): Promise<Runt
 }
 
 /** Bounces one blob (moved both ways) until `minMs` passed; MB/s over both moves. */
+const blobs = new Map<number, ArrayBuffer>();
+
 async function blobRate(echo: Echo, bytes: number, minMs: number): Promise<number> {
-  let blob = new ArrayBuffer(bytes);
-  new Uint8Array(blob).fill(1); // touch the pages so the first trip does not pay for them
+  // One blob per size, shared by every round of every side: a fresh 64 MiB
+  // buffer per round leaves dead external memory that makes V8 collect on
+  // whichever side happens to allocate next, which is noise, not the runtime.
+  let blob = blobs.get(bytes);
+  blobs.delete(bytes);
+  if (!blob) {
+    blob = new ArrayBuffer(bytes);
+    new Uint8Array(blob).fill(1); // touch the pages so the first trip does not pay for them
+  }
   const once = async (): Promise<void> => {
-    const back = await echo({ blob }, [blob]);
+    const back = await echo({ blob: blob! }, [blob!]);
     blob = back.blob;
   };
+  try {
+    const { iters, ms } = await timed(once, minMs, 3);
+    return (2 * bytes * iters) / (ms * 1000);
+  } finally {
+    blobs.set(bytes, blob);
+  }
   const { iters, ms } = await timed(once, minMs, 3);
   return (2 * bytes * iters) / (ms * 1000);
 }
@@ -147,7 +220,7 @@ async function roundTripRate(echo: Echo, minMs: number): Promise<number> {
 }
 
 async function timed(once: () => Promise<void>, minMs: number, minIters: number): Promise<{ iters: number; ms: number }> {
-  for (let w = 0; w < 2; w++) await once(); // warm up: JIT, first-touch
+  for (let w = 0; w < 20; w++) await once(); // warm up (both sides alike): JIT, first-touch
   let iters = 0;
   const t0 = performance.now();
   let ms = 0;
@@ -159,10 +232,18 @@ async function timed(once: () => Promise<void>, minMs: number, minIters: number)
   return { iters, ms };
 }
 
-/** Crash the actor's thread, then call until its replacement answers. */
+/**
+ * Crash the actor's thread, then call until its replacement answers. Crashes
+ * are spaced SPACING_MS apart: a warm spare is re-started in the background
+ * after each restart, and a crash that comes before it has booted pays (part
+ * of) a cold start — that case is what coldRestartLatencyMs shows.
+ */
+const SPACING_MS = 300;
+
 async function actorRestartLatency(actor: ActorRef, crashes: number): Promise<number> {
   const samples: number[] = [];
   for (let k = 0; k < crashes; k++) {
+    await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
     await actor.call({ i: k }, { timeoutMs: 10_000 });
     const t0 = performance.now();
     actor.send('crash');
@@ -202,8 +283,7 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** A module next to this file: the .ts source under tsx, or the compiled .js. */
+/** A plain-JS module next to this file (loaded by worker threads without tsx). */
 function sibling(name: string): URL {
-  const js = new URL(`./${name}.js`, import.meta.url);
-  return existsSync(fileURLToPath(js)) ? js : new URL(`./${name}.ts`, import.meta.url);
+  return new URL(`./${name}.mjs`, import.meta.url);
 }

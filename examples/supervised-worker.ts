@@ -1,9 +1,9 @@
 /**
  * A Node service embedding a supervised worker actor: call it, crash it on
  * purpose, watch the supervisor restart it, call the replacement, stop.
- * Run: npx tsx examples/supervised-worker.ts
+ * Run: npm run build && npx tsx examples/supervised-worker.ts (imports the built package)
  */
-import { ActorSystem, worker, type ActorRef } from '../src/runtime/index.js';
+import { ActorSystem, worker, type ActorRef } from 'tensorhive/runtime';
 import type { Msg } from './supervised-worker/counter-actor.js';
 
 const system = new ActorSystem({

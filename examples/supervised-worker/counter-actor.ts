@@ -1,4 +1,4 @@
-import { defineActor, reply } from '../../src/runtime/index.js';
+import { defineActor, reply } from 'tensorhive/runtime';
 
 export type Msg = { op: 'add'; n: number } | { op: 'total' } | { op: 'crash' };
 

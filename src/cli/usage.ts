@@ -15,6 +15,8 @@ Usage:
       --min-elements <n>    keep smaller tensors as they are
       --fallback <codec>    codec for tensors the main codec cannot take (default raw)
       --param <k=v>         codec parameter, e.g. --param blockSize=128 (repeatable)
+      --codec auto          pick a codec per tensor (.thive output) and print why;
+        --lossless | --max-error <dB SQNR floor>, --min-ratio <x>, --explain
       --json                print the report as JSON
   tensorhive decompress <in> -o <out.safetensors>
   tensorhive inspect <file> [--json]

@@ -44,8 +44,8 @@ export function seededBenchTensors(seed = 42, rows = 1024, cols = 1024): { name:
   return [{ name: `normal(${rows}x${cols}, seed ${seed})`, tensor: Tensor.fromF32(new Rng(seed).normalArray(rows * cols), [rows, cols]) }];
 }
 
-/** Time `fn` repeatedly for at least `minMs`; returns the best ms per call. */
-function best(clock: Clock, minMs: number, fn: () => void): number {
+/** Time `fn` repeatedly for at least `minMs` (and twice at least); returns the best ms per call. */
+export function best(clock: Clock, minMs: number, fn: () => void): number {
   let bestMs = Infinity;
   const start = clock.now();
   let runs = 0;

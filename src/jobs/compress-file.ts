@@ -12,10 +12,17 @@ import { sqnrDb } from '../tensor/stats.js';
 import { openModelSource } from '../format/model-source.js';
 import { type PlannedTensor, openSink, outputFormatOf, sinkRefusal } from './output-sink.js';
 import { TensorSelector, type SelectOptions } from './select.js';
+import { chooseCodec, type SelectTarget } from '../codecs/select/choose-codec.js';
+import { CodecStats, type CodecStatsRow } from '../codecs/select/codec-stats.js';
+
+/** The codec name that asks the job to pick a codec per tensor. */
+export const AUTO = 'auto';
 
 export interface CompressOptions extends SelectOptions {
-  /** Codec name as the CLI spells it (`q4_0`, `nf4`, …). */
+  /** Codec name as the CLI spells it (`q4_0`, `nf4`, …), or `auto` (.thive output only). */
   codec: string;
+  /** With `auto`: lossless only, an SQNR floor (dB) for lossy codecs, a ratio floor. */
+  target?: SelectTarget;
   params?: Record<string, unknown>;
   /** Codec for selected tensors the main codec cannot encode (default `raw`: kept as they are). */
   fallback?: string;
@@ -45,6 +52,8 @@ export interface TensorReport {
   bitsPerWeight: number;
   /** SQNR of the stored values against the source values; Infinity when exact. */
   sqnrDb?: number;
+  /** With `auto`: why this codec (the tensor's profile, each candidate, the decision). */
+  reasons?: string[];
 }
 
 export interface CompressReport {
@@ -54,6 +63,8 @@ export interface CompressReport {
   codec: string;
   tensors: TensorReport[];
   fellBack: string[];
+  /** With `auto`: attempts, choices, ratio and time per codec. */
+  codecStats?: CodecStatsRow[];
   bytesIn: number;
   bytesOut: number;
   ratio: number;
@@ -68,7 +79,11 @@ interface Plan extends PlannedTensor {
 
 export async function compressFile(input: string, output: string, options: CompressOptions): Promise<CompressReport> {
   const format = outputFormatOf(output);
-  const main = codecByName(options.codec);
+  const auto = options.codec === AUTO;
+  if (auto && format !== 'thive') throw new ArgumentError(`--codec auto may pick any codec, so it writes .thive files only; got ${JSON.stringify(output)}`);
+  if (!auto && options.target) throw new ArgumentError('options.target goes with codec auto only');
+  const stats = auto ? new CodecStats() : undefined;
+  const main = auto ? codecByName('raw') : codecByName(options.codec);
   const mainParams = main.params(options.params ?? {});
   const fallback = codecByName(options.fallback ?? 'raw');
   const fallbackParams = fallback.params({});
@@ -103,7 +118,7 @@ export async function compressFile(input: string, output: string, options: Compr
     });
 
     const metadata: Record<string, unknown> = { ...source.metadata };
-    if (format !== 'gguf') metadata['tensorhive.codec'] = main.name;
+    if (format !== 'gguf') metadata['tensorhive.codec'] = auto ? AUTO : main.name;
     const sink = await openSink(output, plans, metadata);
     const reports: TensorReport[] = [];
     let bytesIn = 0;
@@ -113,8 +128,17 @@ export async function compressFile(input: string, output: string, options: Compr
         if (options.signal?.aborted) throw new TensorhiveError('ERR_ABORTED', 'compression job aborted');
         let payload: Uint8Array;
         let sqnr: number | undefined;
+        let reasons: string[] | undefined;
+        let plan: Plan = p;
         if (p.copyBytes) {
           payload = await source.readBytes(p.name);
+        } else if (auto && p.decision === 'compressed') {
+          const tensor = await source.read(p.name);
+          const sel = chooseCodec(tensor, options.target ?? {}, { stats });
+          plan = { ...p, codec: sel.codec, params: sel.params, decision: `auto: ${sel.reasons[sel.reasons.length - 1]}` };
+          payload = sel.payload;
+          sqnr = sel.codec.family === 'raw' ? undefined : sel.sqnrDb;
+          reasons = sel.reasons;
         } else {
           const tensor = await source.read(p.name);
           payload = p.codec.encode(tensor, p.params);
@@ -123,19 +147,20 @@ export async function compressFile(input: string, output: string, options: Compr
             sqnr = sqnrDb(tensor.toF32(), back.toF32());
           }
         }
-        await sink.write(p, payload);
+        await sink.write(plan, payload);
         bytesIn += p.bytesIn;
         bytesOut += payload.byteLength;
         reports.push({
           name: p.name,
           shape: p.shape,
           dtype: p.dtype,
-          codec: p.codec.name,
-          decision: p.decision,
+          codec: plan.codec.name,
+          decision: plan.decision,
           bytesIn: p.bytesIn,
           bytesOut: payload.byteLength,
           bitsPerWeight: (payload.byteLength * 8) / Math.max(1, numel(p.shape)),
           ...(sqnr === undefined ? {} : { sqnrDb: sqnr }),
+          ...(reasons === undefined ? {} : { reasons }),
         });
         options.onProgress?.({ done: i + 1, total: plans.length, name: p.name, bytesIn, bytesOut });
       }
@@ -148,9 +173,10 @@ export async function compressFile(input: string, output: string, options: Compr
       input,
       output,
       format,
-      codec: main.name,
+      codec: auto ? AUTO : main.name,
       tensors: reports,
       fellBack: reports.filter((r) => r.decision.startsWith('fallback')).map((r) => r.name),
+      ...(stats ? { codecStats: stats.rows() } : {}),
       bytesIn,
       bytesOut,
       ratio: bytesOut === 0 ? 1 : bytesIn / bytesOut,

@@ -6,6 +6,7 @@
 import { ActorDeadError, ArgumentError } from '../errors/index.js';
 import { CellRef } from './actor-ref.js';
 import type { Shutdown } from './child-spec.js';
+import type { RelaySettle } from './calls.js';
 import type { RuntimeCore } from './core.js';
 import type { Delivery, Incarnation, ActorStart } from './host.js';
 import { InlineIncarnation } from './inline-host.js';
@@ -14,6 +15,12 @@ import { DEFAULT_CALL_TIMEOUT_MS, type CallOptions } from './logic.js';
 import { describeExit, type ExitReason } from './reason.js';
 import { Stash } from './stash.js';
 import { WorkerIncarnation } from './worker-host.js';
+
+function callTimeout(options: CallOptions | undefined): number {
+  const timeoutMs = options?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new ArgumentError(`options.timeoutMs must be a positive number of ms, got ${timeoutMs}`);
+  return timeoutMs;
+}
 
 /** What a supervisor needs from any child (actor or nested supervisor). */
 export interface ChildNode {
@@ -41,6 +48,8 @@ export class ActorCell implements ChildNode {
   handled = 0;
   private inc: Incarnation | undefined;
   private starting: Incarnation | undefined;
+  /** A worker thread started ahead (options.warmSpare): the next incarnation. */
+  private spare: WorkerIncarnation | undefined;
   private readonly stash: Stash;
   private expecting: (() => void) | undefined;
   private readonly watchers = new Map<number, Watcher>();
@@ -73,6 +82,7 @@ export class ActorCell implements ChildNode {
     try {
       await this.spawn();
     } catch (err) {
+      this.dropSpare();
       this.lifecycle.tryMove({ type: 'FAILED' });
       this.drainStash();
       throw err;
@@ -100,12 +110,14 @@ export class ActorCell implements ChildNode {
   async stop(shutdown: Shutdown): Promise<void> {
     if (this.lifecycle.ended) return;
     this.lifecycle.tryMove({ type: 'STOP' });
+    this.dropSpare();
     await this.shutdownIncarnation(shutdown, 'shutdown');
     this.lifecycle.tryMove({ type: 'STOPPED' });
     this.drainStash();
   }
 
   end(reason: ExitReason): void {
+    this.dropSpare();
     this.lifecycle.tryMove({ type: reason === 'normal' || reason === 'shutdown' ? 'EXITED' : 'FAILED' });
     this.drainStash();
   }
@@ -118,17 +130,25 @@ export class ActorCell implements ChildNode {
   }
 
   call(msg: unknown, options?: CallOptions): Promise<unknown> {
-    const timeoutMs = options?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    if (!(timeoutMs > 0)) throw new ArgumentError(`options.timeoutMs must be a positive number of ms, got ${timeoutMs}`);
+    const timeoutMs = callTimeout(options);
     const { cid, promise } = this.core.calls.open(this.id, timeoutMs);
-    const transfer = options?.transfer;
+    this.deliverCall(cid, msg, timeoutMs, options?.transfer);
+    return promise;
+  }
+
+  /** A call on behalf of another thread: the reply's moved buffers reach `settle` to move on. */
+  relayCall(msg: unknown, options: CallOptions | undefined, settle: RelaySettle): void {
+    const timeoutMs = callTimeout(options);
+    this.deliverCall(this.core.calls.openRelay(this.id, timeoutMs, settle), msg, timeoutMs, options?.transfer);
+  }
+
+  private deliverCall(cid: number, msg: unknown, timeoutMs: number, transfer: readonly ArrayBuffer[] | undefined): void {
     try {
       this.deliver(transfer && transfer.length > 0 ? { kind: 'call', cid, msg, timeoutMs, transfer } : { kind: 'call', cid, msg, timeoutMs });
     } catch (err) {
       // e.g. a bad transfer list: the call fails, nothing is left pending.
       this.core.calls.reject(cid, err);
     }
-    return promise;
   }
 
   /** Called by an incarnation when it has died (any cause, exactly once). */
@@ -191,10 +211,17 @@ export class ActorCell implements ChildNode {
   // ---- internals -----------------------------------------------------------
 
   private async spawn(): Promise<void> {
-    const inc: Incarnation =
-      this.spec.host === 'inline'
-        ? new InlineIncarnation(this.core, this, this.spec.logic, this.spec.arg)
-        : new WorkerIncarnation(this.core, this, this.spec);
+    let inc: Incarnation;
+    if (this.spec.host === 'inline') inc = new InlineIncarnation(this.core, this, this.spec.logic, this.spec.arg);
+    else {
+      const spare = this.spare;
+      this.spare = undefined;
+      inc = spare && !spare.isDead ? spare : new WorkerIncarnation(this.core, this, this.spec);
+      if (this.spec.options?.warmSpare === true) {
+        this.spare = new WorkerIncarnation(this.core, this, this.spec);
+        this.spare.prestart();
+      }
+    }
     this.starting = inc;
     try {
       await inc.start();
@@ -202,6 +229,11 @@ export class ActorCell implements ChildNode {
       if (this.starting === inc) this.starting = undefined;
     }
     this.inc = inc;
+  }
+
+  private dropSpare(): void {
+    this.spare?.kill('shutdown');
+    this.spare = undefined;
   }
 
   private async shutdownIncarnation(shutdown: Shutdown, reason: ExitReason): Promise<void> {

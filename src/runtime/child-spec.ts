@@ -4,6 +4,7 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import type { ActorStart } from './host.js';
+import type { ServiceFactory } from './service.js';
 
 export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
 export type RestartType = 'permanent' | 'transient' | 'temporary';
@@ -34,7 +35,17 @@ export interface SupervisorChildSpec {
   readonly shutdown?: Shutdown;
 }
 
-export type ChildSpec = WorkerChildSpec | SupervisorChildSpec;
+/** A non-actor child (e.g. a WorkerPool via `pool.childSpec(id)`); see service.ts. */
+export interface ServiceChildSpec {
+  readonly id: string;
+  readonly type: 'service';
+  readonly start: ServiceFactory;
+  readonly restart?: RestartType;
+  readonly shutdown?: Shutdown;
+}
+
+export type ChildSpec = WorkerChildSpec | SupervisorChildSpec | ServiceChildSpec;
+export type ChildType = 'worker' | 'supervisor' | 'service';
 
 export interface SupervisorSpec {
   readonly strategy?: Strategy;
@@ -59,7 +70,7 @@ export const SUPERVISION_DEFAULTS = {
 
 export interface NormalChild {
   readonly id: string;
-  readonly type: 'worker' | 'supervisor';
+  readonly type: ChildType;
   readonly spec: ChildSpec;
   readonly restart: RestartType;
   readonly shutdown: Shutdown;
@@ -112,7 +123,9 @@ export function normalizeChild(c: ChildSpec, where: string): NormalChild {
     throw new ArgumentError(`${where}.id must be a non-empty string without '/', got ${String(c.id)}`);
   }
   const type = c.type ?? 'worker';
-  if (type !== 'worker' && type !== 'supervisor') throw new ArgumentError(`${where}.type must be 'worker' or 'supervisor', got ${String(type)}`);
+  if (type !== 'worker' && type !== 'supervisor' && type !== 'service') {
+    throw new ArgumentError(`${where}.type must be 'worker', 'supervisor' or 'service', got ${String(type)}`);
+  }
   const restart = c.restart ?? SUPERVISION_DEFAULTS.restart;
   if (!RESTARTS.includes(restart)) throw new ArgumentError(`${where}.restart must be one of ${RESTARTS.join(', ')}, got ${String(restart)}`);
   const shutdown = c.shutdown ?? (type === 'supervisor' ? SUPERVISION_DEFAULTS.supervisorShutdown : SUPERVISION_DEFAULTS.workerShutdown);
@@ -122,7 +135,9 @@ export function normalizeChild(c: ChildSpec, where: string): NormalChild {
   const stashCapacity = (c as WorkerChildSpec).stashCapacity ?? SUPERVISION_DEFAULTS.stashCapacity;
   if (!Number.isInteger(stashCapacity) || stashCapacity < 0) throw new ArgumentError(`${where}.stashCapacity must be a non-negative integer, got ${stashCapacity}`);
   if (type === 'supervisor') normalizeSupervisor((c as SupervisorChildSpec).start, `${where}.start`);
-  else {
+  else if (type === 'service') {
+    if (typeof (c as ServiceChildSpec).start !== 'function') throw new ArgumentError(`${where}.start must be a function (ctx) => { start(), stop() } for a service`);
+  } else {
     const s = (c as WorkerChildSpec).start;
     if (!s || (s.host !== 'inline' && s.host !== 'worker')) throw new ArgumentError(`${where}.start must come from inline(logic) or worker(module, export)`);
   }

@@ -37,6 +37,13 @@ export interface WorkerHostOptions {
   readonly resourceLimits?: ResourceLimits;
   /** Health pings; `false` turns them off. Default { intervalMs: 1000, timeoutMs: 5000 }. */
   readonly health?: HealthCheck | false;
+  /**
+   * Keep one warm spare thread per actor: started ahead with the actor host and
+   * the logic's module loaded (init NOT run), so a restart only runs init in
+   * it (the spare is replaced in the background). Costs one idle thread and
+   * its memory per actor. Default false.
+   */
+  readonly warmSpare?: boolean;
   /** Extra node flags for the worker (tsx is added for .ts modules). */
   readonly execArgv?: readonly string[];
 }

@@ -13,6 +13,8 @@ export {
   type Shutdown,
   type Strategy,
   type SupervisorChildSpec,
+  type ServiceChildSpec,
+  type ChildType,
   type SupervisorSpec,
   type WorkerChildSpec,
 } from './child-spec.js';
@@ -44,3 +46,33 @@ export { DEFAULT_STASH_CAPACITY } from './stash.js';
 export { encode, decode, post, type Envelope, type ToWorker, type FromWorker, type Wire, type WireReason, type WireSignal } from './protocol.js';
 export { extractBlobs, restoreBlobs, type Blob } from './transfer.js';
 export { toWireError, fromWireError, type WireError } from './wire-error.js';
+export { RestartWindow, type RestartBudget } from './restart-window.js';
+export type { Service, ServiceContext, ServiceFactory } from './service.js';
+
+// The supervised job pool (piscina) — src/runtime/pool.
+export {
+  WorkerPool,
+  JobCrashedError,
+  moved,
+  poolChildSpec,
+  type PoolOptions,
+  type PoolStats,
+  type PoolState,
+  type CrashInfo,
+  type Job,
+  type Moved,
+  type PoolChildOptions,
+} from './pool/index.js';
+
+// Outside access (comlink) for a service's own worker threads — src/runtime/outside.
+export {
+  exposeSystem,
+  connectSystem,
+  actorSystemTarget,
+  exposeActorSystem,
+  type ExposeOptions,
+  type ExposedSystem,
+  type SystemClient,
+  type ClientCallOptions,
+  type SystemLike,
+} from './outside/index.js';

@@ -131,7 +131,7 @@ export class InlineIncarnation implements Incarnation, Runnable {
     this.current = undefined;
     if (out instanceof Reply) {
       this.state = out.state;
-      if (d.kind === 'call') this.core.calls.resolve(d.cid, out.value);
+      if (d.kind === 'call') this.core.calls.resolve(d.cid, out.value, out.transfer);
     } else {
       this.state = out;
       if (d.kind === 'call') this.core.calls.resolve(d.cid, undefined);

@@ -5,15 +5,16 @@
  * handled one at a time, in order, on an internal queue.
  */
 import { ArgumentError } from '../errors/index.js';
-import type { TimerHandle } from '../clock/index.js';
 import type { Rng } from '../random/rng.js';
 import { ActorCell, type ChildNode } from './actor-cell.js';
-import { normalizeChild, normalizeSupervisor, type ChildSpec, type NormalChild, type NormalSupervisor, type Shutdown, type SupervisorSpec, type WorkerChildSpec } from './child-spec.js';
+import { normalizeChild, normalizeSupervisor, type ChildSpec, type ChildType, type ServiceChildSpec, type NormalChild, type NormalSupervisor, type Shutdown, type SupervisorSpec, type WorkerChildSpec } from './child-spec.js';
 import type { RuntimeCore } from './core.js';
 import { Lifecycle, type LifecycleState } from './lifecycle.js';
 import type { ActorRef } from './logic.js';
 import { isAbnormal, type ExitReason } from './reason.js';
 import { RestartWindow } from './restart-window.js';
+import { ServiceNode } from './service.js';
+import { Sleeper, backoffDelay } from './backoff.js';
 
 /** Where supervisors register what they create (the system's address book). */
 export interface Registry {
@@ -30,7 +31,7 @@ interface Entry {
 
 export interface ChildInfo {
   readonly id: string;
-  readonly type: 'worker' | 'supervisor';
+  readonly type: ChildType;
   readonly state: LifecycleState;
 }
 
@@ -43,7 +44,7 @@ export class Supervisor implements ChildNode {
   private readonly window: RestartWindow;
   private halted = false;
   private dynamicSeq = 0;
-  private sleeping: { timer: TimerHandle; wake: () => void } | undefined;
+  private readonly sleeper: Sleeper;
 
   constructor(
     private readonly core: RuntimeCore,
@@ -52,7 +53,8 @@ export class Supervisor implements ChildNode {
     spec: SupervisorSpec,
   ) {
     this.spec = normalizeSupervisor(spec, `supervisor ${id}`);
-    this.window = new RestartWindow(this.spec.intensity, this.spec.period);
+    this.window = new RestartWindow(this.spec.intensity, this.spec.period, core.clock);
+    this.sleeper = new Sleeper(core.clock);
     this.lifecycle = new Lifecycle((from, to) => core.events.emit({ type: 'lifecycle', at: core.clock.now(), actor: id, from, to }));
   }
 
@@ -74,7 +76,7 @@ export class Supervisor implements ChildNode {
   async beginRestart(_shutdown: Shutdown): Promise<void> {
     this.lifecycle.tryMove({ type: 'RESTART' });
     this.halted = true;
-    this.wakeSleeper();
+    this.sleeper.wake();
     await this.stopAll();
   }
 
@@ -90,7 +92,7 @@ export class Supervisor implements ChildNode {
     if (this.lifecycle.ended) return;
     this.lifecycle.tryMove({ type: 'STOP' });
     this.halted = true;
-    this.wakeSleeper();
+    this.sleeper.wake();
     await this.stopAll();
     this.lifecycle.tryMove({ type: 'STOPPED' });
   }
@@ -105,7 +107,7 @@ export class Supervisor implements ChildNode {
    * simple_one_for_one: start a child from the template with `arg` (ids are
    * `<template id>-<n>`). Other strategies: add and start the child `spec`.
    */
-  startChild(argOrSpec?: unknown): Promise<ActorRef | Supervisor> {
+  startChild(argOrSpec?: unknown): Promise<ActorRef | Supervisor | undefined> {
     return this.serial(async () => {
       if (this.lifecycle.state !== 'running') throw new ArgumentError(`supervisor ${this.id} is ${this.lifecycle.state}, not running`);
       let child: NormalChild;
@@ -113,7 +115,7 @@ export class Supervisor implements ChildNode {
         const t = this.spec.children[0];
         const id = `${t.id}-${++this.dynamicSeq}`;
         const spec: ChildSpec =
-          t.type === 'supervisor'
+          t.type !== 'worker'
             ? { ...(t.spec as ChildSpec), id }
             : { ...(t.spec as WorkerChildSpec), id, start: { ...(t.spec as WorkerChildSpec).start, arg: argOrSpec } };
         child = { ...t, id, spec };
@@ -129,18 +131,56 @@ export class Supervisor implements ChildNode {
         this.removeEntry(entry);
         throw err;
       }
-      return entry.node instanceof ActorCell ? entry.node.ref : (entry.node as Supervisor);
+      if (entry.node instanceof ActorCell) return entry.node.ref;
+      return entry.node instanceof Supervisor ? entry.node : undefined;
     });
   }
 
-  /** Stop the child (with its shutdown) and forget it. */
+  /**
+   * Stop the child (with its shutdown). As in OTP its spec is kept, so
+   * restartChild(id) can start it again, except for simple_one_for_one and
+   * temporary children, which are forgotten.
+   */
   terminateChild(id: string): Promise<void> {
     return this.serial(async () => {
-      const entry = this.entries.find((e) => e.child.id === id);
-      if (!entry) throw new ArgumentError(`supervisor ${this.id} has no child ${id}`);
+      const entry = this.entryOf(id);
       await entry.node.stop(entry.child.shutdown);
-      this.removeEntry(entry);
+      if (this.spec.strategy === 'simple_one_for_one' || entry.child.restart === 'temporary') this.removeEntry(entry);
     });
+  }
+
+  /** Start a terminated child again from its kept spec (OTP restart_child); refs to it stay good. */
+  restartChild(id: string): Promise<ActorRef | Supervisor | undefined> {
+    return this.serial(async () => {
+      const old = this.terminatedEntry(id, 'restartChild');
+      const entry = this.makeEntry(old.child);
+      this.entries[this.entries.indexOf(old)] = entry;
+      await entry.node.start();
+      if (entry.node instanceof ActorCell) return entry.node.ref;
+      return entry.node instanceof Supervisor ? entry.node : undefined;
+    });
+  }
+
+  /** Forget a terminated child's spec (OTP delete_child). */
+  deleteChild(id: string): Promise<void> {
+    return this.serial(async () => {
+      this.removeEntry(this.terminatedEntry(id, 'deleteChild'));
+    });
+  }
+
+  private entryOf(id: string): Entry {
+    const entry = this.entries.find((e) => e.child.id === id);
+    if (!entry) throw new ArgumentError(`supervisor ${this.id} has no child ${id}`);
+    return entry;
+  }
+
+  private terminatedEntry(id: string, op: string): Entry {
+    if (this.spec.strategy === 'simple_one_for_one') throw new ArgumentError(`${op} is not for simple_one_for_one supervisors (${this.id}); use terminateChild`);
+    const entry = this.entryOf(id);
+    if (!entry.node.lifecycle.ended) {
+      throw new ArgumentError(`${op}: child ${id} of ${this.id} is ${entry.node.lifecycle.state}; terminate it first`);
+    }
+    return entry;
   }
 
   whichChildren(): ChildInfo[] {
@@ -170,6 +210,8 @@ export class Supervisor implements ChildNode {
       const sup = new Supervisor(this.core, this.registry, path, (child.spec as { start: SupervisorSpec }).start);
       this.registry.addSupervisor(sup);
       node = sup;
+    } else if (child.type === 'service') {
+      node = new ServiceNode(this.core, path, (child.spec as ServiceChildSpec).start, () => this.chargeInnerRestart(child.id));
     } else {
       const cell = new ActorCell(this.core, path, (child.spec as WorkerChildSpec).start, child.stashCapacity);
       this.registry.addCell(cell);
@@ -227,7 +269,7 @@ export class Supervisor implements ChildNode {
 
   private async restartGroup(failed: Entry, group: Entry[]): Promise<void> {
     for (;;) {
-      if (!this.window.add(this.core.clock.now())) return this.escalate();
+      if (!this.window.record()) return this.escalate();
       const delayMs = this.backoffDelay();
       this.core.events.emit({ type: 'restart', at: this.core.clock.now(), supervisor: this.id, child: failed.child.id, delayMs });
       // Stop the others in reverse start order (the failed one only changes state).
@@ -239,7 +281,7 @@ export class Supervisor implements ChildNode {
         if (this.halted) return;
       }
       group = group.filter((e) => this.entries.includes(e));
-      if (delayMs > 0) await this.sleep(delayMs);
+      if (delayMs > 0) await this.sleeper.sleep(delayMs);
       if (this.halted) return;
       let retry = false;
       for (const e of group) {
@@ -258,29 +300,24 @@ export class Supervisor implements ChildNode {
     }
   }
 
+  /**
+   * A service restarted something inside itself (a pool's worker thread): it
+   * counts against this supervisor's intensity like a child restart, and
+   * exceeding it escalates. Returns false when exceeded.
+   */
+  private chargeInnerRestart(child: string): boolean {
+    if (this.halted) return false;
+    const ok = this.window.record();
+    this.core.events.emit({ type: 'restart', at: this.core.clock.now(), supervisor: this.id, child, delayMs: 0 });
+    if (!ok) {
+      this.halted = true; // no more restarts from here on; escalate() stops everyone
+      void this.serial(() => this.escalate());
+    }
+    return ok;
+  }
+
   private backoffDelay(): number {
-    const b = this.spec.backoff;
-    if (!b) return 0;
-    const k = Math.max(0, this.window.count - 1);
-    const base = Math.min(b.maxMs, b.minMs * 2 ** Math.min(k, 30));
-    return Math.round(base * (1 + b.jitter * this.registry.rng.next()));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        this.sleeping = undefined;
-        resolve();
-      };
-      this.sleeping = { timer: this.core.clock.setTimeout(wake, ms), wake };
-    });
-  }
-
-  private wakeSleeper(): void {
-    const s = this.sleeping;
-    if (!s) return;
-    this.core.clock.clearTimeout(s.timer);
-    s.wake();
+    return this.spec.backoff ? backoffDelay(this.spec.backoff, this.window.count, this.registry.rng) : 0;
   }
 
   private async escalate(): Promise<void> {

@@ -61,29 +61,40 @@ export class WorkerIncarnation implements Incarnation {
     private readonly spec: WorkerStart,
   ) {}
 
-  start(): Promise<void> {
+  /** Start the thread (it loads the host and the logic's module) without running init: a warm spare. */
+  prestart(): void {
+    if (this.thread || this.dead) return;
     const entry = actorHostEntry();
     const href = moduleHref(this.spec.module);
     const needsTsx = entry.ts || href.endsWith('.ts');
-    const execArgv = [...(this.spec.options?.execArgv ?? [])];
+    // Node 20 ignores `--import tsx` loader hooks in workers; register tsx from inside instead.
+    const target: URL | string = needsTsx ? tsxBootstrap(entry.url) : entry.url;
+    const t = new Worker(target, {
+      ...(needsTsx ? { eval: true } : {}),
+      workerData: { module: href, export: this.spec.export },
+      execArgv: [...(this.spec.options?.execArgv ?? [])],
+      ...(this.spec.options?.resourceLimits ? { resourceLimits: this.spec.options.resourceLimits } : {}),
+    });
+    this.thread = t;
+    t.on('message', (data: Wire) => this.onMessage(data));
+    t.on('error', (err) => this.die(err));
+    t.on('exit', (code) => this.die(this.stopReason ?? new Error(`worker thread of ${this.cell.id} exited with code ${code}`)));
+  }
+
+  /** Whether the thread died (a spare that died is not used). */
+  get isDead(): boolean {
+    return this.dead;
+  }
+
+  start(): Promise<void> {
+    this.prestart();
+    if (this.dead) return Promise.reject(new ActorDeadError(this.cell.id, 'spare thread died before it was used'));
     return new Promise<void>((resolve, reject) => {
       this.onReady = (err) => {
         this.onReady = undefined;
         if (err) reject(err);
         else resolve();
       };
-      // Node 20 ignores `--import tsx` loader hooks in workers; register tsx from inside instead.
-      const target: URL | string = needsTsx ? tsxBootstrap(entry.url) : entry.url;
-      const t = new Worker(target, {
-        ...(needsTsx ? { eval: true } : {}),
-        workerData: { module: href, export: this.spec.export },
-        execArgv,
-        ...(this.spec.options?.resourceLimits ? { resourceLimits: this.spec.options.resourceLimits } : {}),
-      });
-      this.thread = t;
-      t.on('message', (data: Wire) => this.onMessage(data));
-      t.on('error', (err) => this.die(err));
-      t.on('exit', (code) => this.die(this.stopReason ?? new Error(`worker thread of ${this.cell.id} exited with code ${code}`)));
       this.send({ k: 'init', id: this.cell.id, arg: this.spec.arg });
     });
   }
@@ -140,7 +151,7 @@ export class WorkerIncarnation implements Incarnation {
         return;
       case 'reply':
         this.pending.delete(env.cid);
-        this.core.calls.resolve(env.cid, env.value);
+        this.core.calls.resolve(env.cid, env.value, movedOf(data));
         return;
       case 'error':
         this.pending.delete(env.cid);
@@ -174,14 +185,20 @@ export class WorkerIncarnation implements Incarnation {
       case 'route-call': {
         const target = this.core.resolve(env.to);
         const cid = env.cid;
-        const moved = movedOf(data);
-        const p = target
-          ? target.call(env.msg, { timeoutMs: env.timeoutMs, transfer: moved })
-          : Promise.reject(new ActorDeadError(env.to, 'noproc'));
-        p.then(
-          (value) => this.send({ k: 'reply', cid, value }),
-          (err) => this.send({ k: 'error', cid, error: toWireError(err) }),
-        );
+        const fail = (err: unknown): void => this.send({ k: 'error', cid, error: toWireError(err) });
+        if (!target) {
+          queueMicrotask(() => fail(new ActorDeadError(env.to, 'noproc')));
+          return;
+        }
+        // The reply's blobs move on to the caller's thread as they came (no copy).
+        target.relayCall(env.msg, { timeoutMs: env.timeoutMs, transfer: movedOf(data) }, (err, value, moved) => {
+          if (err !== undefined) return fail(err);
+          try {
+            this.send({ k: 'reply', cid, value }, moved);
+          } catch (e) {
+            fail(e);
+          }
+        });
         return;
       }
       case 'watch':

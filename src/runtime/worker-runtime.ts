@@ -37,6 +37,10 @@ export function runActorHost(port: MessagePort, data: ActorHostData): void {
   let nextCid = 1;
   let nextRef = 1;
   const calls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  // Import the logic's module at once, before 'init' arrives: a warm spare
+  // thread has it loaded by the time it takes over.
+  const loading = import(data.module) as Promise<Record<string, unknown>>;
+  loading.catch(() => undefined); // reported by init
 
   const idOf = (to: Address): string => (typeof to === 'string' ? to : to.id);
   const remoteRef = (id: string): ActorRef => ({
@@ -54,7 +58,7 @@ export function runActorHost(port: MessagePort, data: ActorHostData): void {
 
   const init = async (id: string, arg: unknown): Promise<void> => {
     try {
-      const mod = (await import(data.module)) as Record<string, unknown>;
+      const mod = await loading;
       const l = mod[data.export] as ActorLogic | undefined;
       if (!l || typeof l.init !== 'function' || typeof l.receive !== 'function') {
         throw new ArgumentError(`export ${data.export} of ${data.module} is not an ActorLogic (needs init and receive)`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../../src/clock/index.js';
 import { ArgumentError } from '../../src/errors/index.js';
-import { RestartWindow } from '../../src/runtime/pool/restart-window.js';
+import { RestartWindow } from '../../src/runtime/restart-window.js';
 import { WorkerPool } from '../../src/runtime/pool/pool.js';
 
 describe('RestartWindow (OTP intensity/period)', () => {

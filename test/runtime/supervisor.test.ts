@@ -196,3 +196,36 @@ describe('stash and backoff', () => {
     return expect(new Simulation(1, { root: { intensity: -1, children: [] } }).system.start()).rejects.toThrow(/intensity must be a non-negative integer, got -1/);
   });
 });
+
+describe('terminateChild / restartChild / deleteChild (OTP)', () => {
+  it('a terminated child keeps its spec: restartChild starts a fresh one behind the same ref; deleteChild forgets it', async () => {
+    const sim = await tree({ children: [child('a'), child('b')] });
+    const sup = sim.system.supervisor();
+    const b = sim.system.ref<CounterMsg, number>('root/b');
+    b.send({ op: 'inc' });
+    await sim.settle();
+    await expect(sup.restartChild('b')).rejects.toThrow(/child b of root is running; terminate it first/);
+    await sup.terminateChild('b');
+    expect(sup.whichChildren()).toEqual([
+      { id: 'a', type: 'worker', state: 'running' },
+      { id: 'b', type: 'worker', state: 'stopped' },
+    ]);
+    await expect(b.call({ op: 'get' })).rejects.toThrow(/not alive/);
+    await sup.restartChild('b');
+    expect(await b.call({ op: 'get' })).toBe(0); // fresh state, same ref
+    await expect(sup.deleteChild('b')).rejects.toThrow(/running; terminate it first/);
+    await sup.terminateChild('b');
+    await sup.deleteChild('b');
+    expect(sup.whichChildren().map((c) => c.id)).toEqual(['a']);
+    await expect(sup.restartChild('b')).rejects.toThrow(/has no child b/);
+  });
+
+  it('temporary children are forgotten when terminated; simple_one_for_one refuses restartChild', async () => {
+    const sim = await tree({ children: [child('t', { restart: 'temporary' })] });
+    await sim.system.supervisor().terminateChild('t');
+    expect(sim.system.supervisor().whichChildren()).toEqual([]);
+    const dyn = await tree({ strategy: 'simple_one_for_one', children: [child('w')] });
+    await dyn.system.supervisor().startChild(1);
+    await expect(dyn.system.supervisor().restartChild('w-1')).rejects.toThrow(/not for simple_one_for_one/);
+  });
+});

@@ -1,5 +1,23 @@
 import { codecByName } from '../../codecs/registry.js';
-import { compressFile } from '../../jobs/compress-file.js';
+import { AUTO, compressFile } from '../../jobs/compress-file.js';
+import type { SelectTarget } from '../../codecs/select/choose-codec.js';
+
+function autoTarget(maxError: string | undefined, minRatio: string | undefined, lossless: boolean | undefined): SelectTarget {
+  const t: SelectTarget = {};
+  if (maxError !== undefined) {
+    t.maxError = Number(maxError);
+    if (!Number.isFinite(t.maxError)) throw new UsageError(`--max-error must be an SQNR floor in dB, got ${JSON.stringify(maxError)}`);
+  }
+  if (minRatio !== undefined) {
+    t.minRatio = Number(minRatio);
+    if (!(t.minRatio >= 1)) throw new UsageError(`--min-ratio must be a number >= 1, got ${JSON.stringify(minRatio)}`);
+  }
+  if (lossless) {
+    if (maxError !== undefined) throw new UsageError('--lossless and --max-error exclude each other');
+    t.lossless = true;
+  }
+  return t;
+}
 import { decompressFile } from '../../jobs/decompress-file.js';
 import { Progress } from '../progress.js';
 import { formatBytes, table } from '../table.js';
@@ -31,16 +49,25 @@ export async function compressCommand(args: string[]): Promise<number> {
       'min-elements': { type: 'string' },
       fallback: { type: 'string' },
       param: { type: 'string', multiple: true },
+      'max-error': { type: 'string' },
+      'min-ratio': { type: 'string' },
+      lossless: { type: 'boolean' },
+      explain: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     1,
   );
+  const auto = values.codec === AUTO;
+  const target = auto ? autoTarget(values['max-error'], values['min-ratio'], values.lossless) : undefined;
+  if (!auto && (values['max-error'] !== undefined || values['min-ratio'] !== undefined || values.lossless)) {
+    throw new UsageError('--max-error, --min-ratio and --lossless go with --codec auto');
+  }
   const input = positionals[0];
   if (!input) throw new UsageError('compress needs an input file');
   if (!values.output) throw new UsageError('compress needs -o <output>');
   if (!values.codec) throw new UsageError('compress needs --codec <name> (see `tensorhive codecs`)');
   for (const name of [values.codec, values.fallback]) {
-    if (name === undefined) continue;
+    if (name === undefined || name === AUTO) continue;
     try {
       codecByName(name);
     } catch (err) {
@@ -61,6 +88,7 @@ export async function compressCommand(args: string[]): Promise<number> {
       exclude: values.exclude,
       minElements,
       fallback: values.fallback,
+      ...(target ? { target } : {}),
       signal,
       onProgress: (p) => progress.update(p.done, p.total, p.name),
     });
@@ -84,6 +112,23 @@ export async function compressCommand(args: string[]): Promise<number> {
         ]),
       ),
     );
+    if (auto) {
+      console.log('\nauto: what each tensor got and why');
+      for (const t of report.tensors) {
+        if (!t.reasons) continue;
+        const lines = values.explain ? t.reasons : [t.reasons[0], t.reasons[t.reasons.length - 1]];
+        console.log(`  ${t.name} -> ${t.codec}\n${lines.map((l) => `      ${l}`).join('\n')}`);
+      }
+      if (report.codecStats?.length) {
+        console.log(
+          '\n' +
+            table(
+              ['codec', 'attempts', 'chosen', 'bytes in', 'bytes out', 'avg ratio', 'saved', 'ms'],
+              report.codecStats.map((r) => [r.codec, r.attempts, r.chosen, r.bytesIn, r.bytesOut, r.avgRatio, r.bytesSaved, r.ms]),
+            ),
+        );
+      }
+    }
     console.log(
       `\n${report.output}: ${formatBytes(report.bytesIn)} -> ${formatBytes(report.bytesOut)} (ratio ${report.ratio.toFixed(2)}), ` +
         `${report.tensors.length} tensors, ${report.fellBack.length} fell back` +

@@ -2,7 +2,7 @@
  * The main job for now: generate a sample model, compress it with every codec,
  * check that the results read back, and print one table.
  */
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compressFile, type CompressReport } from '../../jobs/compress-file.js';
@@ -18,6 +18,7 @@ const DEMO_CODECS = ['f16', 'bf16', 'f8_e4m3', 'q8_0', 'q6_k', 'q5_1', 'q5_0', '
 export async function demoCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { dir: { type: 'string' }, json: { type: 'boolean' } }, 0);
   const dir = values.dir ?? (await mkdtemp(join(tmpdir(), 'tensorhive-demo-')));
+  await mkdir(dir, { recursive: true });
   const model = join(dir, 'sample.safetensors');
   await writeSampleModel(model);
   const sourceBytes = (await stat(model)).size;

@@ -6,9 +6,11 @@ import { ActorDeadError, ArgumentError, RemoteError, describeReason } from '../.
 import { SystemClock, type Clock, type TimerHandle } from '../../clock/index.js';
 import { JobCrashedError } from './errors.js';
 import { prepareJob, type Job } from './job.js';
-import { RestartWindow, type RestartBudget } from './restart-window.js';
+import { RestartWindow, type RestartBudget } from '../restart-window.js';
 import type { JobReply, PoolRequest } from './wire.js';
 import { poolWorkerFile } from './worker-file.js';
+import type { ServiceChildSpec } from '../child-spec.js';
+import { poolChildSpec, type PoolChildOptions } from './supervised-pool.js';
 
 export interface PoolOptions {
   /** Names the pool in errors and events; default `pool`. */
@@ -81,7 +83,8 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   readonly threads: number;
   readonly retries: number;
   private readonly clock: Clock;
-  private readonly budget: RestartBudget;
+  private budget: RestartBudget;
+  private readonly baseBudget: RestartBudget;
   private readonly ownWindow: RestartWindow | undefined;
   private readonly resourceLimits: PoolOptions['resourceLimits'];
   private readonly execArgv: readonly string[] | undefined;
@@ -110,12 +113,27 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       this.ownWindow = new RestartWindow(options.intensity ?? 5, options.period ?? 5000, this.clock);
       this.budget = this.ownWindow;
     }
+    this.baseBudget = this.budget;
     this.resourceLimits = options.resourceLimits;
     this.execArgv = options.execArgv;
   }
 
   get state(): PoolState {
     return this.current;
+  }
+
+  /**
+   * This pool as a supervisor's child (`type: 'service'`; see
+   * supervised-pool.ts): worker crashes count against the supervisor's
+   * intensity/period, exceeding it makes the supervisor escalate.
+   */
+  childSpec(id: string, options: PoolChildOptions = {}): ServiceChildSpec {
+    return poolChildSpec(this, id, options);
+  }
+
+  /** Where crashes are counted: a supervisor's budget, or (undefined) the pool's own window. */
+  chargeRestartsTo(budget: RestartBudget | undefined): void {
+    this.budget = budget ?? this.baseBudget;
   }
 
   get stats(): PoolStats {
