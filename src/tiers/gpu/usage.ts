@@ -1,0 +1,12 @@
+/** WebGPU flag values (fixed by the spec), so nothing needs Dawn's globals installed. */
+export const BufferUsage = {
+  MAP_READ: 0x0001,
+  COPY_SRC: 0x0004,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+} as const;
+
+export const MapMode = { READ: 0x0001 } as const;
+
+export const ShaderStage = { COMPUTE: 0x4 } as const;
