@@ -39,3 +39,4 @@ export {
   type NativeStatus,
   type KernelTable,
 } from './kernels/index.js';
+export * from './scheduler/index.js';
