@@ -40,3 +40,4 @@ export {
   type KernelTable,
 } from './kernels/index.js';
 export * from './scheduler/index.js';
+export * from './tiers/index.js';

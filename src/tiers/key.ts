@@ -3,6 +3,7 @@ import { ArgumentError } from '../errors/index.js';
 import { MAX_KEY_BYTES } from './driver.js';
 
 const encoder = new TextEncoder();
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The key's UTF-8 bytes; throws ArgumentError naming what is wrong. */
 export function checkKey(key: unknown): Uint8Array {
@@ -11,5 +12,15 @@ export function checkKey(key: unknown): Uint8Array {
   if (bytes.length === 0) throw new ArgumentError('key must not be empty');
   if (bytes.length > MAX_KEY_BYTES) throw new ArgumentError(`key must be at most ${MAX_KEY_BYTES} bytes of UTF-8, got ${bytes.length}`);
   if (key.includes('\0')) throw new ArgumentError('key must not contain NUL');
+  // A lone surrogate would be stored as U+FFFD and come back as another key.
+  if (LONE_SURROGATE.test(key)) throw new ArgumentError('key must be well-formed UTF-16 (no lone surrogates)');
   return bytes;
+}
+
+/** Blobs are Uint8Arrays; throws ArgumentError naming what was passed instead. */
+export function checkBlob(blob: unknown): asserts blob is Uint8Array {
+  if (!(blob instanceof Uint8Array)) {
+    const what = blob === null ? 'null' : typeof blob === 'object' ? (blob.constructor?.name ?? 'object') : typeof blob;
+    throw new ArgumentError(`blob must be a Uint8Array, got ${what}`);
+  }
 }

@@ -1,0 +1,3 @@
+export { DiskTier } from './disk-tier.js';
+export type { DiskTierOptions, FsyncPolicy } from './options.js';
+export { DEFAULT_SEGMENT_BYTES } from './options.js';

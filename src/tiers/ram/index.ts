@@ -1,0 +1,2 @@
+export { RamTier, type RamTierOptions } from './ram-tier.js';
+export { RamSlabs, type RamSlabsOptions, type RamSlabsShared, DEFAULT_SLAB_BYTES, MIN_BLOCK_BYTES, MAX_SLAB_BYTES } from './slabs.js';
