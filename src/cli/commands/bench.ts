@@ -39,6 +39,7 @@ export async function runCodecBench(args: string[]): Promise<{ bench: CodecBench
   if (tensors.length === 0) throw new UsageError(`${positionals[0]} has no float tensors to benchmark`);
   const json = Boolean(values.json);
   const bench = benchCodecs(tensors, {
+    ...(positionals[0] ? { source: `${tensors.length} float tensors of ${positionals[0]}` } : {}),
     codecs: values.codec,
     minTimeMs,
     onRow: (r) => {
