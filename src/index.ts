@@ -41,3 +41,4 @@ export {
 } from './kernels/index.js';
 export * from './scheduler/index.js';
 export * from './tiers/index.js';
+export * from './hive/index.js';

@@ -1,3 +1,4 @@
+export { formatBytes } from '../hive/bytes.js';
 /** Plain-text tables for the CLI: right-aligned numbers, left-aligned text. */
 export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
@@ -18,13 +19,3 @@ export function formatNumber(x: number): string {
   return x.toPrecision(3);
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(2)} ${units[u]}`;
-}

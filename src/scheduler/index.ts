@@ -5,7 +5,7 @@
  */
 export { AccessHistory, type AccessHistoryOptions, type AccessHistoryView } from './access-history.js';
 export { AccessOrder, type AccessOrderOptions } from './access-order.js';
-export { BufferPool, type AcquireOptions, type BufferPoolOptions, type BufferPoolStats, type PooledBuffer } from './buffer-pool.js';
+export { BufferPool, type AcquireOptions as BufferAcquireOptions, type BufferPoolOptions, type BufferPoolStats, type PooledBuffer } from './buffer-pool.js';
 export { Catalog, type CatalogOptions, type CatalogView } from './catalog.js';
 export { chunkOfElement, planChunks, sliceRange, type ChunkDescriptor, type ChunkingInput, type ChunkSlice } from './chunking.js';
 export { ResidencyError } from './errors.js';

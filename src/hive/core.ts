@@ -1,0 +1,88 @@
+/**
+ * The state the hive's parts share: options, the catalog, the tier clients,
+ * the ledger, per-tensor metadata and counters. Plain data, owned by Hive.
+ */
+import { CodecStats } from '../codecs/select/codec-stats.js';
+import { Catalog, Prefetcher, type ChunkRecord, type PolicyView } from '../scheduler/index.js';
+import { dtypeInfo, type DType } from '../tensor/dtype.js';
+import type { TierKind } from '../tiers/driver.js';
+import { Emitter } from './emitter.js';
+import { Ledger } from './ledger.js';
+import { chunkTierKey } from './manifest.js';
+import type { ResolvedOptions } from './options.js';
+import type { TierClient } from './tier-client.js';
+
+export interface TensorMeta {
+  readonly gen: number;
+  /** Codec asked for at put ('auto' included) and its params: what a written lease re-encodes with. */
+  readonly requested: string;
+  readonly params: Record<string, unknown> | undefined;
+  readonly dtype: DType;
+}
+
+export class HiveCore {
+  readonly catalog: Catalog;
+  readonly ledger: Ledger;
+  readonly events = new Emitter();
+  readonly codecStats = new CodecStats();
+  readonly prefetcher: Prefetcher;
+  readonly meta = new Map<string, TensorMeta>();
+  /** Keys whose codec failed: stored raw from then on. */
+  readonly rawKeys = new Set<string>();
+  /** Tiers fastest first. */
+  readonly kinds: TierKind[];
+  /** Bumped when the GPU actor dies: its bytes are gone. */
+  gpuEpoch = 0;
+  gen = 0;
+  moves = 0;
+  integrityFailures = 0;
+  codecFallbacks = 0;
+  readonly restarts = new Map<TierKind, number>();
+  readonly down = new Set<TierKind>();
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly clients: Map<TierKind, TierClient>,
+  ) {
+    this.catalog = new Catalog({ clock: options.clock });
+    this.ledger = new Ledger(options.tiers);
+    this.kinds = options.tiers.map((t) => t.kind);
+    this.prefetcher = new Prefetcher(this.catalog.history.order, { depth: options.prefetch });
+    for (const k of this.kinds) this.restarts.set(k, 0);
+  }
+
+  client(kind: TierKind): TierClient {
+    return this.clients.get(kind)!;
+  }
+
+  view(): PolicyView {
+    return { catalog: this.catalog, tiers: this.ledger.stats(), clock: this.options.clock, history: this.catalog.history };
+  }
+
+  tierKeyOf(c: Pick<ChunkRecord, 'key' | 'index'>): string {
+    return chunkTierKey(this.meta.get(c.key)!.gen, c.key, c.index);
+  }
+
+  logicalOf(c: Pick<ChunkRecord, 'key' | 'elements'>): number {
+    return c.elements * dtypeInfo(this.meta.get(c.key)!.dtype).bytes;
+  }
+
+  /** Tiers that must hold a copy besides a primary on `primary`. */
+  requiredCopies(primary: TierKind): TierKind[] {
+    if (this.options.durability === 'disk' && primary !== 'disk') return ['disk'];
+    if (primary === 'gpu') return [this.kinds.find((k) => k !== 'gpu')!];
+    return [];
+  }
+
+  /** `tiers` ordered fastest first. */
+  bySpeed(tiers: Iterable<TierKind>): TierKind[] {
+    const set = new Set(tiers);
+    return this.kinds.filter((k) => set.has(k));
+  }
+
+  /** Store a copy of `blob` on `kind` (moved to the actor; the caller keeps `blob`). */
+  async putTo(kind: TierKind, tierKey: string, blob: Uint8Array): Promise<void> {
+    const copy = blob.slice();
+    await this.client(kind).put(tierKey, copy, { move: true, remake: async () => blob.slice() });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Encoding one chunk into a container blob: a named codec, or 'auto'
+ * (chooseCodec per chunk). A codec that cannot take the chunk (shape, dtype,
+ * values) is reported to the caller, which stores the chunk raw (seed 004's
+ * fallback). Timing and sizes go to the codec stats.
+ */
+import type { Clock } from '../clock/index.js';
+import { chooseCodec, type SelectTarget } from '../codecs/select/choose-codec.js';
+import type { CodecStats } from '../codecs/select/codec-stats.js';
+import { encodeBlob } from '../format/blob.js';
+import { compressTensor } from '../format/compress.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface EncodedChunk {
+  readonly blob: Uint8Array;
+  /** The codec that wrote it (for 'auto', the one chosen). */
+  readonly codec: string;
+  /** The blob's CRC-32 trailer. */
+  readonly checksum: number;
+}
+
+export function blobChecksum(blob: Uint8Array): number {
+  return new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(blob.byteLength - 4, true);
+}
+
+/** Encode `t` with `codec` ('auto' allowed). Throws what the codec throws. */
+export function encodeChunk(t: Tensor, codec: string, params: Record<string, unknown> | undefined, stats: CodecStats, clock: Clock): EncodedChunk {
+  if (codec === 'auto') {
+    const target: SelectTarget = {};
+    if (params?.lossless !== undefined) target.lossless = params.lossless as boolean;
+    if (params?.maxError !== undefined) target.maxError = params.maxError as number;
+    if (params?.minRatio !== undefined) target.minRatio = params.minRatio as number;
+    const sel = chooseCodec(t, target, { stats, clock });
+    const blob = encodeBlob({ codecId: sel.codec.id, dtype: t.dtype, shape: t.shape, params: sel.params }, sel.payload);
+    return { blob, codec: sel.codec.name, checksum: blobChecksum(blob) };
+  }
+  const t0 = clock.now();
+  const blob = compressTensor(t, codec, params);
+  stats.attempt(codec, clock.now() - t0);
+  stats.chose(codec, t.byteLength, blob.byteLength);
+  return { blob, codec, checksum: blobChecksum(blob) };
+}

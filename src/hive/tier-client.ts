@@ -1,0 +1,115 @@
+/**
+ * The hive's handle on one tier actor: typed calls, errors turned back into
+ * the typed errors the driver threw, and one retry after a crash. A call in
+ * flight when the actor's thread dies rejects with ActorDeadError; the retry
+ * is stashed by the runtime while the supervisor restarts the actor and runs
+ * on the new incarnation, so a single crash is invisible to callers. Every
+ * operation here is idempotent (put replaces, delete of a missing key is a
+ * no-op), which is what makes the retry safe.
+ */
+import {
+  ActorDeadError,
+  ArgumentError,
+  CapacityError,
+  IntegrityError,
+  IOError,
+  TensorhiveError,
+} from '../errors/index.js';
+import type { ActorRef } from '../runtime/index.js';
+import type { TierKind, TierStats } from '../tiers/driver.js';
+import type { TierMsg, TierReply, TierValue } from './tier-actor.js';
+
+/** Calls to a tier may carry whole chunks to disk: generous, but finite. */
+export const TIER_CALL_TIMEOUT_MS = 60_000;
+
+function rebuild(kind: TierKind, r: Extract<TierReply, { ok: false }>): TensorhiveError {
+  switch (r.code) {
+    case 'ERR_CAPACITY':
+      return new CapacityError(r.message);
+    case 'ERR_INTEGRITY':
+      return new IntegrityError(`tier ${kind}`, r.message);
+    case 'ERR_ARGUMENT':
+      return new ArgumentError(r.message);
+    case 'ERR_IO':
+      return new IOError(`tier ${kind}`, r.message);
+    default:
+      return new TensorhiveError(r.code, `${r.name}: ${r.message}`);
+  }
+}
+
+function detached(b: Uint8Array): boolean {
+  return b.buffer.byteLength === 0 && b.byteLength === 0;
+}
+
+export class TierClient {
+  /** Retries made after a crash (for stats and tests). */
+  retries = 0;
+
+  constructor(
+    readonly kind: TierKind,
+    readonly capacityBytes: number,
+    private readonly ref: ActorRef<TierMsg, TierReply>,
+  ) {}
+
+  private async call(msg: TierMsg, transfer?: ArrayBuffer[], again?: () => Promise<TierMsg>): Promise<TierValue> {
+    let r: TierReply;
+    try {
+      r = await this.ref.call(msg, transfer && transfer.length > 0 ? { timeoutMs: TIER_CALL_TIMEOUT_MS, transfer } : { timeoutMs: TIER_CALL_TIMEOUT_MS });
+    } catch (err) {
+      if (!(err instanceof ActorDeadError)) throw err;
+      this.retries++;
+      const retry = again ? await again() : msg;
+      r = await this.ref.call(retry, { timeoutMs: TIER_CALL_TIMEOUT_MS });
+    }
+    if (!r.ok) throw rebuild(this.kind, r);
+    return r.value;
+  }
+
+  /**
+   * Store `blob` under `key`. With `move` the blob's buffer is transferred
+   * (the caller must not use it again); `remake` gives the bytes again should
+   * the actor die after taking them.
+   */
+  async put(key: string, blob: Uint8Array, opts: { move?: boolean; remake?: () => Promise<Uint8Array> } = {}): Promise<void> {
+    const whole = blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength && !(blob.buffer instanceof SharedArrayBuffer);
+    const move = opts.move === true && whole && opts.remake !== undefined;
+    await this.call({ op: 'put', key, blob }, move ? [blob.buffer as ArrayBuffer] : undefined, async () => {
+      const again = detached(blob) ? await opts.remake!() : blob;
+      return { op: 'put', key, blob: again };
+    });
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const v = await this.call({ op: 'get', key });
+    return v instanceof Uint8Array ? v : undefined;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.call({ op: 'delete', key })) === true;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.call({ op: 'has', key })) === true;
+  }
+
+  async keys(): Promise<string[]> {
+    return (await this.call({ op: 'keys' })) as string[];
+  }
+
+  async stats(): Promise<TierStats> {
+    return (await this.call({ op: 'stats' })) as TierStats;
+  }
+
+  async sync(): Promise<void> {
+    await this.call({ op: 'sync' });
+  }
+
+  async compact(): Promise<void> {
+    await this.call({ op: 'compact' });
+  }
+
+  /** Crash the actor by message (inline hosts); the call itself rejects. */
+  crash(): Promise<unknown> {
+    return this.ref.call({ op: 'crash' }, { timeoutMs: TIER_CALL_TIMEOUT_MS }).catch((e: unknown) => e);
+  }
+}
