@@ -1,19 +1,22 @@
 /**
  * Runtime speed, every figure against a baseline measured in the same run on
- * real worker threads:
- *  - blob throughput: an actor call that moves a blob to a worker actor and
- *    gets it moved back, vs a bare worker_threads postMessage doing the same
- *    two transfers; 1, 4, 16, 64 MiB;
- *  - small-message round trips per second, same comparison;
+ * real worker threads (bare worker_threads postMessage with the same
+ * transfers, bench/runtime-bare.ts), bare and actor rounds alternating:
+ *  - blob throughput (stream): bursts of one-way sends to a worker actor, each
+ *    moving a blob, closed by one call whose reply moves them all back; 1, 4,
+ *    16, 64 MiB (runtime.blobThroughputRatio: the median over sizes);
+ *  - blob round trip (latency): one call moving a blob there and back, awaited;
+ *  - small messages: one-way sends/s in bursts, and round trips/s;
  *  - restart latency: a worker actor's thread dies → its replacement answers.
- * The same figures for the piscina job pool are reported beside them. Prints
- * nothing; bench/runtime-cli.ts and bench/main.ts print.
+ * The job pool's round trips and restart latency are reported beside them.
+ * Prints nothing; bench/runtime-cli.ts and bench/main.ts print.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ActorRef } from '../src/runtime/index.js';
 import type { WorkerPool } from '../src/runtime/pool/index.js';
 import { BareEcho } from './runtime-bare.js';
+import { blobRoundTripRate, burstOf, dropBlobs, median, paired, roundTripRate, smallStreamRate, streamRate, type Side } from './runtime-measure.js';
 
 /** The runtime as built by `npm run build` (types from the source it is built from). */
 type Runtime = typeof import('../src/runtime/index.js') & typeof import('../src/runtime/pool/index.js');
@@ -33,18 +36,34 @@ async function loadBuilt(): Promise<Runtime> {
 
 export interface BlobRow {
   readonly bytes: number;
-  /** MB/s (10^6 bytes) counting both moves of each round trip; null when the actor path could not run. */
+  /** Blobs in flight per burst in the stream figure. */
+  readonly burst: number;
+  /** Stream: MB/s (10^6 bytes) moved one way by one-way sends; null when the actor path could not run. */
   readonly actorMBps: number | null;
   readonly bareMBps: number;
+  /** Median over alternating rounds of actor/bare (stream). */
   readonly ratio: number | null;
+  /** Round trip (latency): µs per blob moved there and back, awaited each time. */
+  readonly actorRoundTripUs: number | null;
+  readonly bareRoundTripUs: number;
+  /** Median over rounds of actor/bare round-trip rate (= bare µs / actor µs). */
+  readonly roundTripRatio: number | null;
+  /** The job pool, round trip: MB/s over both moves, and its ratio to bare. */
   readonly poolMBps: number;
   readonly poolRatio: number;
 }
 
 export interface RuntimeBench {
   readonly blobThroughput: BlobRow[];
-  /** Median of the per-size actor/bare ratios (each the median over alternating rounds). */
+  /** Median over sizes of the per-size stream ratios. */
   readonly blobThroughputRatio: number | null;
+  /** Median over sizes of the per-size blob round-trip (latency) ratios. */
+  readonly blobRoundTripRatio: number | null;
+  /** Small one-way sends per second in bursts (throughput). */
+  readonly sendsPerSec: number | null;
+  readonly bareSendsPerSec: number;
+  readonly sendRatio: number | null;
+  /** Small-message round trips per second (latency). */
   readonly roundTripsPerSec: number | null;
   readonly bareRoundTripsPerSec: number;
   readonly roundTripRatio: number | null;
@@ -65,8 +84,6 @@ export interface RuntimeBench {
   /** Why a figure is null, if one is. */
   readonly notes: string[];
 }
-
-type Echo = <T extends object>(msg: T, transfer: readonly ArrayBuffer[]) => Promise<T>;
 
 const MiB = 1 << 20;
 const SIZES = [1 * MiB, 4 * MiB, 16 * MiB, 64 * MiB];
@@ -104,64 +121,57 @@ export async function runtimeBench(opts: { quick?: boolean } = {}): Promise<Runt
       system = undefined;
     }
 
-    const bareEcho: Echo = (msg, transfer) => bare.roundTrip(msg, transfer);
-    const actorEcho: Echo | undefined = actor
-      ? (msg, transfer) => actor.call(msg, { transfer, timeoutMs: 60_000 }) as Promise<typeof msg>
+    const bareSide: Side = { roundTrip: (msg, transfer) => bare.roundTrip(msg, transfer), send: (msg, transfer) => bare.send(msg, transfer) };
+    const actorSide: Side | undefined = actor
+      ? {
+          roundTrip: (msg, transfer) => actor.call(msg, { transfer, timeoutMs: 60_000 }) as Promise<typeof msg>,
+          send: (msg, transfer) => actor.send(msg, transfer),
+        }
       : undefined;
     const jobs = sibling('runtime-jobs');
-    const poolEcho: Echo = async (msg, transfer) => {
-      const blob = (msg as { blob?: ArrayBuffer }).blob;
-      if (blob) return { blob: await pool.run<ArrayBuffer>({ module: jobs, export: 'bounce', args: [blob], transfer }) } as typeof msg;
-      return pool.run({ module: jobs, export: 'echo', args: [msg] });
+    const poolSide: Side = {
+      roundTrip: async (msg, transfer) => {
+        const blob = (msg as { blob?: ArrayBuffer }).blob;
+        if (blob) return { blob: await pool.run<ArrayBuffer>({ module: jobs, export: 'bounce', args: [blob], transfer }) } as typeof msg;
+        return pool.run({ module: jobs, export: 'echo', args: [msg] });
+      },
+      send: () => {
+        throw new Error('the pool runs jobs; it has no one-way sends');
+      },
     };
 
-    // Bare and actor runs alternate in short rounds and each figure is a median
-    // over rounds, so a noisy neighbour slows both sides of a ratio alike.
-    const rounds = quick ? 3 : 7;
+    const rounds = quick ? 3 : 11;
     const roundMs = Math.max(20, minMs / rounds);
+    // Without an actor, the "other" side re-runs bare so the shapes stay the same; its figures are reported as null.
+    const other = actorSide ?? bareSide;
+    // Steady state first: both sides' code paths optimized by the JIT before any round is timed.
+    for (const side of actorSide ? [bareSide, actorSide] : [bareSide]) await warmUp(side, quick);
     const blobThroughput: BlobRow[] = [];
     for (const bytes of SIZES) {
-      const bareRuns: number[] = [];
-      const actorRuns: number[] = [];
-      const ratioRuns: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        const b = await blobRate(bareEcho, bytes, roundMs);
-        bareRuns.push(b);
-        if (actorEcho) {
-          const a = await blobRate(actorEcho, bytes, roundMs);
-          actorRuns.push(a);
-          ratioRuns.push(a / b);
-        }
-      }
-      const bareMBps = median(bareRuns);
-      const poolMBps = await blobRate(poolEcho, bytes, minMs);
+      const stream = await paired(rounds, () => streamRate(bareSide, bytes, roundMs), () => streamRate(other, bytes, roundMs));
+      const trip = await paired(rounds, () => blobRoundTripRate(bareSide, bytes, roundMs), () => blobRoundTripRate(other, bytes, roundMs));
+      const poolMBps = await blobRoundTripRate(poolSide, bytes, minMs);
+      const us = (mbps: number): number => (2 * bytes) / mbps;
       blobThroughput.push({
         bytes,
-        actorMBps: actorEcho ? median(actorRuns) : null,
-        bareMBps,
-        ratio: actorEcho ? median(ratioRuns) : null,
+        burst: burstOf(bytes),
+        actorMBps: actorSide ? stream.other : null,
+        bareMBps: stream.bare,
+        ratio: actorSide ? stream.ratio : null,
+        actorRoundTripUs: actorSide ? us(trip.other) : null,
+        bareRoundTripUs: us(trip.bare),
+        roundTripRatio: actorSide ? trip.ratio : null,
         poolMBps,
-        poolRatio: poolMBps / bareMBps,
+        poolRatio: poolMBps / trip.bare,
       });
+      dropBlobs();
     }
-    blobs.clear();
     const ratios = blobThroughput.flatMap((r) => (r.ratio === null ? [] : [r.ratio]));
+    const tripRatios = blobThroughput.flatMap((r) => (r.roundTripRatio === null ? [] : [r.roundTripRatio]));
 
-    const bareTrips: number[] = [];
-    const actorTrips: number[] = [];
-    const tripRatios: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const b = await roundTripRate(bareEcho, roundMs);
-      bareTrips.push(b);
-      if (actorEcho) {
-        const a = await roundTripRate(actorEcho, roundMs);
-        actorTrips.push(a);
-        tripRatios.push(a / b);
-      }
-    }
-    const bareRoundTripsPerSec = median(bareTrips);
-    const roundTripsPerSec = actorEcho ? median(actorTrips) : null;
-    const poolRoundTrips = await roundTripRate(poolEcho, minMs);
+    const sends = await paired(rounds, () => smallStreamRate(bareSide, roundMs), () => smallStreamRate(other, roundMs));
+    const trips = await paired(rounds, () => roundTripRate(bareSide, roundMs), () => roundTripRate(other, roundMs));
+    const poolRoundTrips = await roundTripRate(poolSide, minMs);
 
     const crashes = quick ? 3 : 7;
     const coldRestartLatencyMs = actor ? await actorRestartLatency(actor, crashes) : null;
@@ -171,65 +181,33 @@ export async function runtimeBench(opts: { quick?: boolean } = {}): Promise<Runt
     return {
       blobThroughput,
       blobThroughputRatio: ratios.length > 0 ? median(ratios) : null,
-      roundTripsPerSec,
-      bareRoundTripsPerSec,
-      roundTripRatio: actorEcho ? median(tripRatios) : null,
+      blobRoundTripRatio: tripRatios.length > 0 ? median(tripRatios) : null,
+      sendsPerSec: actorSide ? sends.other : null,
+      bareSendsPerSec: sends.bare,
+      sendRatio: actorSide ? sends.ratio : null,
+      roundTripsPerSec: actorSide ? trips.other : null,
+      bareRoundTripsPerSec: trips.bare,
+      roundTripRatio: actorSide ? trips.ratio : null,
       restartLatencyMs,
       coldRestartLatencyMs,
-      pool: { roundTripsPerSec: poolRoundTrips, roundTripRatio: poolRoundTrips / bareRoundTripsPerSec, restartLatencyMs: poolRestart },
+      pool: { roundTripsPerSec: poolRoundTrips, roundTripRatio: poolRoundTrips / trips.bare, restartLatencyMs: poolRestart },
       notes,
     };
   } finally {
+    dropBlobs();
     await system?.stop().catch(() => undefined);
     await pool.stop();
     await bare.close();
   }
 }
 
-/** Bounces one blob (moved both ways) until `minMs` passed; MB/s over both moves. */
-const blobs = new Map<number, ArrayBuffer>();
-
-async function blobRate(echo: Echo, bytes: number, minMs: number): Promise<number> {
-  // One blob per size, shared by every round of every side: a fresh 64 MiB
-  // buffer per round leaves dead external memory that makes V8 collect on
-  // whichever side happens to allocate next, which is noise, not the runtime.
-  let blob = blobs.get(bytes);
-  blobs.delete(bytes);
-  if (!blob) {
-    blob = new ArrayBuffer(bytes);
-    new Uint8Array(blob).fill(1); // touch the pages so the first trip does not pay for them
-  }
-  const once = async (): Promise<void> => {
-    const back = await echo({ blob: blob! }, [blob!]);
-    blob = back.blob;
-  };
-  try {
-    const { iters, ms } = await timed(once, minMs, 3);
-    return (2 * bytes * iters) / (ms * 1000);
-  } finally {
-    blobs.set(bytes, blob);
-  }
-  const { iters, ms } = await timed(once, minMs, 3);
-  return (2 * bytes * iters) / (ms * 1000);
-}
-
-async function roundTripRate(echo: Echo, minMs: number): Promise<number> {
-  let i = 0;
-  const { iters, ms } = await timed(async () => void (await echo({ i: i++ }, [])), minMs, 50);
-  return (iters * 1000) / ms;
-}
-
-async function timed(once: () => Promise<void>, minMs: number, minIters: number): Promise<{ iters: number; ms: number }> {
-  for (let w = 0; w < 20; w++) await once(); // warm up (both sides alike): JIT, first-touch
-  let iters = 0;
-  const t0 = performance.now();
-  let ms = 0;
-  while (ms < minMs || iters < minIters) {
-    await once();
-    iters++;
-    ms = performance.now() - t0;
-  }
-  return { iters, ms };
+async function warmUp(side: Side, quick: boolean): Promise<void> {
+  const ms = quick ? 50 : 200;
+  await roundTripRate(side, ms);
+  await smallStreamRate(side, ms);
+  await blobRoundTripRate(side, 4096, ms);
+  await streamRate(side, 4096, ms);
+  dropBlobs();
 }
 
 /**
@@ -275,12 +253,6 @@ async function untilAnswered(call: () => Promise<unknown>): Promise<void> {
       if (tries >= 100) throw err;
     }
   }
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** A plain-JS module next to this file (loaded by worker threads without tsx). */

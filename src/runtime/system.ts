@@ -151,7 +151,7 @@ export class ActorSystem implements RuntimeCore, Registry {
 
   deadLetter(actor: string, d: Delivery, reason: DeadLetterReason): void {
     this.deadLetterCount++;
-    this.events.emit({ type: 'deadLetter', at: this.clock.now(), actor, reason });
+    if (this.events.active) this.events.emit({ type: 'deadLetter', at: this.clock.now(), actor, reason });
     if (d.kind === 'call') {
       this.calls.reject(
         d.cid,

@@ -13,7 +13,8 @@ import type { TimerHandle } from '../clock/index.js';
 import type { ActorCell } from './actor-cell.js';
 import type { RuntimeCore } from './core.js';
 import type { ActorStart, Delivery, HealthCheck, Incarnation } from './host.js';
-import { decode, fromWireReason, post, toWireReason, type FromWorker, type ToWorker, type Wire, type WireSignal } from './protocol.js';
+import { Channel } from './channel.js';
+import { decodeAll, fromWireReason, toWireReason, type FromWorker, type ToWorker, type Wire, type WireSignal } from './protocol.js';
 import type { ExitReason } from './reason.js';
 import type { Signal } from './logic.js';
 import { fromWireError, toWireError } from './wire-error.js';
@@ -46,6 +47,7 @@ type WorkerStart = Extract<ActorStart, { host: 'worker' }>;
 export class WorkerIncarnation implements Incarnation {
   trapExit = false;
   private thread: Worker | undefined;
+  private channel: Channel | undefined;
   private dead = false;
   private stopReason: ExitReason | undefined;
   private readonly pending = new Set<number>();
@@ -76,6 +78,7 @@ export class WorkerIncarnation implements Incarnation {
       ...(this.spec.options?.resourceLimits ? { resourceLimits: this.spec.options.resourceLimits } : {}),
     });
     this.thread = t;
+    this.channel = new Channel(t);
     t.on('message', (data: Wire) => this.onMessage(data));
     t.on('error', (err) => this.die(err));
     t.on('exit', (code) => this.die(this.stopReason ?? new Error(`worker thread of ${this.cell.id} exited with code ${code}`)));
@@ -126,18 +129,23 @@ export class WorkerIncarnation implements Incarnation {
   }
 
   private send(env: ToWorker, transfer?: readonly ArrayBuffer[]): void {
-    if (this.thread && !this.dead) post(this.thread, env, transfer);
+    if (this.channel && !this.dead) this.channel.post(env, transfer);
   }
 
   private onMessage(data: Wire): void {
     if (this.dead) return;
-    let env: FromWorker;
+    let batch: FromWorker[];
     try {
-      env = decode<FromWorker>(data);
+      batch = decodeAll<FromWorker>(data);
     } catch (err) {
       this.die(err as Error);
       return;
     }
+    for (let i = 0; i < batch.length && !this.dead; i++) this.handle(batch[i], data);
+  }
+
+  /** One envelope from the worker; `data` is its wire message (its blobs, if any, are this envelope's). */
+  private handle(env: FromWorker, data: Wire): void {
     switch (env.k) {
       case 'ready':
         this.trapExit = env.trapExit;
@@ -147,6 +155,7 @@ export class WorkerIncarnation implements Incarnation {
       case 'init-failed':
         this.onReady?.(fromWireError(env.error));
         this.dead = true;
+        this.channel?.close();
         void this.thread?.terminate();
         return;
       case 'reply':
@@ -205,7 +214,7 @@ export class WorkerIncarnation implements Incarnation {
         this.watch(env.op, env.target, env.ref);
         return;
       case 'log':
-        this.core.events.emit({ type: 'log', at: this.core.clock.now(), actor: this.cell.id, level: env.level, message: env.message });
+        if (this.core.events.active) this.core.events.emit({ type: 'log', at: this.core.clock.now(), actor: this.cell.id, level: env.level, message: env.message });
         return;
     }
   }
@@ -249,6 +258,7 @@ export class WorkerIncarnation implements Incarnation {
       return;
     }
     this.dead = true;
+    this.channel?.close();
     this.core.clock.clearTimeout(this.pingTimer);
     this.core.clock.clearTimeout(this.deadline);
     for (const cid of this.pending) this.core.calls.reject(cid, new ActorDeadError(this.cell.id, reason));
@@ -264,9 +274,17 @@ export class WorkerIncarnation implements Incarnation {
   }
 }
 
-function movedOf(data: Wire): ArrayBuffer[] {
-  if (!data.b) return [];
-  return data.b.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+const NONE_MOVED: readonly ArrayBuffer[] = Object.freeze([]);
+
+/** The ArrayBuffers a wire message moved here (SharedArrayBuffers are shared, not moved). */
+function movedOf(data: Wire): readonly ArrayBuffer[] {
+  if (typeof data === 'string') return NONE_MOVED;
+  const moved: ArrayBuffer[] = [];
+  for (let i = 1; i < data.length; i++) {
+    const b = data[i];
+    if (b instanceof ArrayBuffer) moved.push(b);
+  }
+  return moved;
 }
 
 function toWireSignal(s: Signal): WireSignal {

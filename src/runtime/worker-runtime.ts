@@ -10,7 +10,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { SystemClock } from '../clock/index.js';
 import { ArgumentError } from '../errors/index.js';
 import { Reply, isPromiseLike, type ActorContext, type ActorLogic, type ActorRef, type Address, type CallOptions, type Signal } from './logic.js';
-import { decode, fromWireReason, post, toWireReason, type FromWorker, type ToWorker, type Wire } from './protocol.js';
+import { Channel } from './channel.js';
+import { decodeAll, fromWireReason, toWireReason, type FromWorker, type ToWorker, type Wire } from './protocol.js';
 import type { ExitReason } from './reason.js';
 import { fromWireError, toWireError } from './wire-error.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './logic.js';
@@ -23,7 +24,8 @@ export interface ActorHostData {
 type Work = Extract<ToWorker, { k: 'send' } | { k: 'call' } | { k: 'signal' }>;
 
 export function runActorHost(port: MessagePort, data: ActorHostData): void {
-  const out = (env: FromWorker, transfer?: readonly ArrayBuffer[]): void => post(port, env, transfer);
+  const channel = new Channel(port);
+  const out = (env: FromWorker, transfer?: readonly ArrayBuffer[]): void => channel.post(env, transfer);
   const queue: Work[] = [];
   let head = 0;
   let logic: ActorLogic | undefined;
@@ -167,8 +169,7 @@ export function runActorHost(port: MessagePort, data: ActorHostData): void {
     out(w.k === 'call' ? { k: 'crash', error: e, cid: w.cid } : { k: 'crash', error: e });
   };
 
-  port.on('message', (raw: Wire) => {
-    const env = decode<ToWorker>(raw);
+  const handle = (env: ToWorker): void => {
     switch (env.k) {
       case 'init':
         void init(env.id, env.arg);
@@ -203,6 +204,11 @@ export function runActorHost(port: MessagePort, data: ActorHostData): void {
         } else if (!busy) pump();
         return;
     }
+  };
+
+  port.on('message', (raw: Wire) => {
+    const batch = decodeAll<ToWorker>(raw);
+    for (let i = 0; i < batch.length; i++) handle(batch[i]);
   });
 }
 
