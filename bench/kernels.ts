@@ -9,9 +9,11 @@
  */
 import { best } from '../src/jobs/bench-codecs.js';
 import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { SystemClock, type Clock } from '../src/clock/index.js';
 import { CODECS } from '../src/codecs/registry.js';
 import { nf4 } from '../src/codecs/nf4.js';
+import { int8 } from '../src/codecs/int8.js';
 import { dequantizeRowQ8_0 } from '../src/codecs/q8_0.js';
 import { dequantizeRowQ4_0 } from '../src/codecs/q4_0.js';
 import { dequantizeRowQ4_1 } from '../src/codecs/q4_1.js';
@@ -37,19 +39,34 @@ export interface DecodeBenchRow {
 
 export interface FusedBenchRow {
   codec: string;
+  /** 'int8': activations quantized to 8 bits per 32-block (default); 'f32': kept in f32. */
+  activations: 'int8' | 'f32';
   rows: number;
   cols: number;
-  weightBytes: number;
+  /** Effective GB/s over the compressed weight bytes, matrix larger than the LLC. */
+  GBps: number;
+  /** That ÷ a streaming read of as many bytes, both out of cache (the honest ratio). */
   bandwidthRatio: number;
+  /** The same with a 4096×4096 matrix that fits the LLC (the read baseline is then L3). */
+  bandwidthRatioInCache: number;
+  /** Time of decode-then-multiply (native decode + TS f32 mat-vec) ÷ fused, 4096×4096. */
   speedupVsDecodeThenMultiply: number;
+}
+
+export interface FusedBatchRow {
+  codec: string;
+  batch: number;
+  /** Time per activation vector at batch 1 ÷ at this batch (weights read once per call). */
+  speedupPerVector: number;
 }
 
 export interface KernelsBench {
   native: { loaded: boolean; level: string; reason?: string };
   elements: number;
-  baseline: { memcpyMBps: number; streamReadMBps: number };
+  baseline: { memcpyMBps: number; streamReadMBps: number; streamReadInCacheMBps: number; llcBytes: number; outOfCacheBytes: number };
   decode: DecodeBenchRow[];
   fused: FusedBenchRow[];
+  fusedBatch: FusedBatchRow[];
 }
 
 export interface KernelsBenchOptions {
@@ -58,6 +75,31 @@ export interface KernelsBenchOptions {
   /** Values decoded per call (default 2^22: 16 MiB of f32, past the caches). */
   elements?: number;
   clock?: Clock;
+  /** Compressed weight bytes of the out-of-cache fused runs (default: 2 × LLC, at least 256 MiB). */
+  outOfCacheBytes?: number;
+}
+
+/** Last-level cache size from sysfs (Linux), else 64 MiB. */
+function llcBytes(): number {
+  for (const idx of [3, 2]) {
+    try {
+      const t = readFileSync(`/sys/devices/system/cpu/cpu0/cache/index${idx}/size`, 'utf8').trim();
+      const m = /^(\d+)([KMG]?)$/.exec(t);
+      if (m) return Number(m[1]) * { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as '' | 'K' | 'M' | 'G'];
+    } catch {
+      // no sysfs entry: try the next level
+    }
+  }
+  return 64 * 1024 ** 2;
+}
+
+/** `bytes` of seeded random data: a ~1 MiB chunk of whole `unit`-byte blocks, tiled (fast to make). */
+function tiled(bytes: number, unit: number, rng: Rng, fix: (chunk: Uint8Array) => void): Uint8Array {
+  const out = new Uint8Array(bytes);
+  const chunk = rng.bytes(Math.min(bytes, Math.floor((1 << 20) / unit) * unit));
+  fix(chunk);
+  for (let o = 0; o < bytes; o += chunk.length) out.set(chunk.subarray(0, Math.min(chunk.length, bytes - o)), o);
+  return out;
 }
 
 
@@ -133,54 +175,103 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
       setNativeKernels(on);
     });
   }
-  for (const dtype of ['F16', 'BF16'] as const) {
-    const bytes = rng.bytes(2 * n);
-    for (let i = 1; i < bytes.length; i += 2) bytes[i] &= 0xbf; // keep values finite
+  {
+    const p = int8.params({ granularity: 'block', blockSize: 64 });
+    const payload = int8.encode(Tensor.fromF32(copySrc, [n]), p);
+    const scales = new Float32Array(payload.slice(0, 4 * (n / 64)).buffer);
+    const q = new Int8Array(payload.buffer, payload.byteOffset + 4 * (n / 64), n);
+    const k = kernels.int8Dequantize;
+    row('int8', k && (() => k(q, scales, null, 64, out)), () => {
+      setNativeKernels(false);
+      int8.decode(payload, [n], 'F32', p);
+      setNativeKernels(on);
+    });
+  }
+  for (const dtype of ['F8_E4M3', 'F16', 'BF16'] as const) {
+    const bytes = rng.bytes(dtype === 'F8_E4M3' ? n : 2 * n);
+    if (dtype !== 'F8_E4M3') for (let i = 1; i < bytes.length; i += 2) bytes[i] &= 0xbf; // keep values finite
     const k = kernels.castToF32[dtype];
     row(dtype.toLowerCase(), k && (() => k(bytes, out)), () => bytesToF32(dtype, bytes, out));
   }
 
-  // Fused mat-vec over a 4096×4096 weight matrix (16.8M weights).
-  const rows = 4096;
+  // Fused mat-vec: 4096×4096 (fits the LLC) and a matrix of ~2 × LLC
+  // compressed bytes, each against a streaming read (memchr) of as many bytes.
+  const llc = llcBytes();
+  const bigBytes = options.outOfCacheBytes ?? Math.max(2 * llc, 256 * 1024 ** 2);
   const cols = 4096;
-  const x = rng.normalArray(cols);
-  const y = new Float32Array(rows);
-  const wf32 = new Float32Array(rows * cols);
-  let streamReadMBps = 0;
+  const xs = rng.normalArray(8 * cols);
+  const x = xs.subarray(0, cols);
+  const ys = new Float32Array(8 * Math.max(4096, Math.ceil(bigBytes / 1024)));
+  const wf32 = new Float32Array(4096 * cols);
+  const readRate = (bytes: number): number => {
+    const zeros = Buffer.alloc(bytes);
+    return bytes / MB / (best(clock, minMs, () => zeros.indexOf(1)) / 1000);
+  };
+  const streamReadInCacheMBps = on ? readRate(4096 * 4352) : 0;
+  const streamReadMBps = on ? readRate(bigBytes) : 0;
   const fused: FusedBenchRow[] = [];
-  const fusedRow = (codec: string, weightBytes: number, fusedFn: () => void, decodeFn: () => void): void => {
-    const zeros = Buffer.alloc(weightBytes);
-    const readMs = best(clock, minMs, () => zeros.indexOf(1));
-    streamReadMBps = weightBytes / MB / (readMs / 1000);
-    const fusedMs = best(clock, minMs, fusedFn);
+  const fusedBatch: FusedBatchRow[] = [];
+  type Mv = (w: Uint8Array, rows: number, act: 'int8' | 'f32', batch: number) => void;
+  const fusedRows = (codec: string, bytesPerRow: number, make: (rows: number) => Uint8Array, mv: Mv, decodeFn: (w: Uint8Array) => void, acts: ('int8' | 'f32')[]): void => {
+    const small = make(4096);
+    const bigRows = Math.max(1, Math.floor(bigBytes / bytesPerRow));
+    const big = make(bigRows);
     const dtmMs = best(clock, minMs, () => {
-      decodeFn();
-      tsMatVec(wf32, rows, cols, x, y);
+      decodeFn(small);
+      tsMatVec(wf32, 4096, cols, x, ys);
     });
-    fused.push({ codec, rows, cols, weightBytes, bandwidthRatio: readMs / fusedMs, speedupVsDecodeThenMultiply: dtmMs / fusedMs });
+    for (const act of acts) {
+      const smallMs = best(clock, minMs, () => mv(small, 4096, act, 1));
+      const bigMs = best(clock, minMs, () => mv(big, bigRows, act, 1));
+      const GBps = big.byteLength / 1e9 / (bigMs / 1000);
+      fused.push({
+        codec, activations: act, rows: bigRows, cols, GBps,
+        bandwidthRatio: (GBps * 1000) / streamReadMBps,
+        bandwidthRatioInCache: small.byteLength / MB / (smallMs / 1000) / streamReadInCacheMBps,
+        speedupVsDecodeThenMultiply: dtmMs / smallMs,
+      });
+      if (act !== acts[0]) continue;
+      for (const batch of [2, 4, 8]) {
+        const ms = best(clock, minMs, () => mv(big, bigRows, act, batch));
+        fusedBatch.push({ codec, batch, speedupPerVector: bigMs / (ms / batch) });
+      }
+    }
   };
   if (on) {
     for (const c of CODECS) {
       const type = c.ggmlType;
-      const mv = type === undefined ? undefined : kernels.matvec[type];
-      if (type === undefined || !mv) continue;
-      const w = randomBlocks(type, (rows * cols) / NATIVE_GGML[type].qk, rng);
-      fusedRow(c.name, w.byteLength, () => mv(w, rows, cols, x, y), () => kernels.dequantize[type]!(w, wf32));
+      const mvk = type === undefined ? undefined : kernels.matvec[type];
+      if (type === undefined || !mvk) continue;
+      const g = NATIVE_GGML[type];
+      const make = (rows: number): Uint8Array => {
+        const bytes = (rows * cols * g.bytes) / g.qk;
+        return tiled(bytes, g.bytes, rng, (chunk) => chunk.set(randomBlocks(type, chunk.length / g.bytes, rng)));
+      };
+      fusedRows(c.name, (cols / g.qk) * g.bytes, make, (w, rows, act, batch) => {
+        mvk(w, rows, cols, xs.subarray(0, batch * cols), ys.subarray(0, batch * rows), { activations: act, batch });
+      }, (w) => kernels.dequantize[type]!(w, wf32), ['int8', 'f32']);
     }
-    const nb = (rows * cols) / 64;
-    const absmax = Float32Array.from({ length: nb }, () => 0.5 + rng.next());
-    const codes = rng.bytes((rows * cols) / 2);
-    fusedRow('nf4', codes.byteLength + 4 * nb, () => kernels.nf4MatVec!(codes, absmax, 64, rows, cols, x, y), () =>
-      kernels.nf4Dequantize!(codes, absmax, 64, wf32),
-    );
+    const absmaxOf = (rows: number): Float32Array => {
+      const a = new Float32Array((rows * cols) / 64);
+      for (let i = 0; i < a.length; i++) a[i] = 0.5 + (i % 97) / 97;
+      return a;
+    };
+    const abs = new Map<number, Float32Array>();
+    fusedRows('nf4', cols / 2 + (4 * cols) / 64, (rows) => {
+      abs.set(rows, absmaxOf(rows));
+      return tiled((rows * cols) / 2, 1, rng, () => {});
+    }, (w, rows, _act, batch) => {
+      kernels.nf4MatVec!(w, abs.get(rows)!, 64, rows, cols, xs.subarray(0, batch * cols), ys.subarray(0, batch * rows), { batch });
+    }, (w) => kernels.nf4Dequantize!(w, abs.get(4096)!, 64, wf32), ['f32']);
   }
 
   return {
     native: { loaded: status.loaded, level: kernelLevel(), ...(status.reason ? { reason: status.reason } : {}) },
     elements: n,
-    baseline: { memcpyMBps, streamReadMBps },
+    baseline: { memcpyMBps, streamReadMBps, streamReadInCacheMBps, llcBytes: llc, outOfCacheBytes: bigBytes },
     decode,
     fused,
+    fusedBatch,
   };
 }
 
@@ -191,6 +282,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   else {
     console.log(`native: ${r.native.loaded ? r.native.level : `missing (${r.native.reason})`}; memcpy ${r.baseline.memcpyMBps.toFixed(0)} MB/s`);
     console.table(r.decode.map((d) => ({ ...d, nativeMBps: d.nativeMBps?.toFixed(0), tsMBps: d.tsMBps.toFixed(0) })));
+    console.log(`fused: stream read ${r.baseline.streamReadMBps.toFixed(0)} MB/s out of cache (${(r.baseline.outOfCacheBytes / 2 ** 20).toFixed(0)} MiB; LLC ${(r.baseline.llcBytes / 2 ** 20).toFixed(0)} MiB), ${r.baseline.streamReadInCacheMBps.toFixed(0)} MB/s in cache`);
     console.table(r.fused);
+    console.table(r.fusedBatch);
   }
 }

@@ -14,7 +14,11 @@
         "src/kernels_neon.cc",
         "src/matvec_scalar.cc",
         "src/matvec_avx2.cc",
-        "src/quant_scalar.cc"
+        "src/quant_scalar.cc",
+        "src/act_q8.cc",
+        "src/matmul_q8_avx2.cc",
+        "src/matmul_q8_avx512.cc",
+        "src/int8_kernels.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],

@@ -1,10 +1,14 @@
-// N-API glue (node-addon-api, C++ exceptions off). Synchronous calls; every
+// N-API glue (node-addon-api, C++ exceptions off). Synchronous calls (and
+// dequantizeAsync on the libuv pool); every
 // length and shape is checked here as well as on the JS side, so no kernel
 // reads or writes past a buffer even if called directly with bad arguments.
 // Kernels report a bad stored scale as a status (1 + block index), which the
 // JS side turns into the codec's FormatError.
 #include <napi.h>
 #include <cstdlib>
+#include <functional>
+#include <vector>
+#include "async_job.h"
 #include "dispatch.h"
 
 namespace {
@@ -79,24 +83,44 @@ Napi::Value SetLevel(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), set_level(l));
 }
 
-// dequantize(kind, src: Uint8Array, dst: Float32Array) -> 0 | 1 + bad block
-Napi::Value Dequantize(const Napi::CallbackInfo& info) {
+// Validates dequantize(kind, src, dst) arguments into a job; throws and
+// returns false on bad ones. The kernel is picked now (the level in force
+// at the call), and the job touches only the two typed arrays.
+bool DequantJob(const Napi::CallbackInfo& info, std::function<int64_t()>* job) {
   const Napi::Env env = info.Env();
   const int64_t kind = IntArg(info, 0);
   uint8_t* src; float* dst; int64_t ns, nd;
   if (!Typed(info[1], napi_uint8_array, &src, &ns) || !Typed(info[2], napi_float32_array, &dst, &nd))
-    return Fail(env, "dequantize(kind, src: Uint8Array, dst: Float32Array)");
+    return Fail(env, "dequantize(kind, src: Uint8Array, dst: Float32Array)"), false;
   const KernelSet& k = active();
   if (kind == K_F16 || kind == K_BF16) {
-    if (ns != 2 * nd) return Fail(env, "dequantize: a 16-bit cast needs src.byteLength == 2 * dst.length");
-    (kind == K_F16 ? k.f16 : k.bf16)(src, dst, nd);
-    return Napi::Number::New(env, 0);
+    if (ns != 2 * nd) return Fail(env, "dequantize: a 16-bit cast needs src.byteLength == 2 * dst.length"), false;
+    const CastFn fn = kind == K_F16 ? k.f16 : k.bf16;
+    *job = [=] { return fn(src, dst, nd), (int64_t)0; };
+    return true;
   }
   Geometry g;
-  if (!GeometryOf((int)kind, k, &g)) return Fail(env, "dequantize: unknown kind");
+  if (!GeometryOf((int)kind, k, &g)) return Fail(env, "dequantize: unknown kind"), false;
   const int64_t nb = nd / g.qk;
-  if (nd % g.qk != 0 || ns != nb * g.bytes) return Fail(env, "dequantize: src/dst lengths are not whole blocks of each other");
-  return Napi::Number::New(env, (double)g.dq(src, dst, nb));
+  if (nd % g.qk != 0 || ns != nb * g.bytes)
+    return Fail(env, "dequantize: src/dst lengths are not whole blocks of each other"), false;
+  const DequantFn fn = g.dq;
+  *job = [=] { return fn(src, dst, nb); };
+  return true;
+}
+
+// dequantize(kind, src: Uint8Array, dst: Float32Array) -> 0 | 1 + bad block
+Napi::Value Dequantize(const Napi::CallbackInfo& info) {
+  std::function<int64_t()> job;
+  if (!DequantJob(info, &job)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), (double)job());
+}
+
+// dequantizeAsync(kind, src, dst) -> Promise<0 | 1 + bad block>, on the libuv pool.
+Napi::Value DequantizeAsync(const Napi::CallbackInfo& info) {
+  std::function<int64_t()> job;
+  if (!DequantJob(info, &job)) return info.Env().Undefined();
+  return AsyncJob::Start(info.Env(), std::move(job), {info[1], info[2]});
 }
 
 // Checks an NF4 layout: n elements, bs even, absmax one per block, codes ceil(n/2) bytes.
@@ -117,34 +141,62 @@ Napi::Value Nf4Dequantize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, 0);
 }
 
-// matvec(kind, w: Uint8Array, rows, cols, x: Float32Array, y: Float32Array) -> 0 | 1 + bad block
-Napi::Value Matvec(const Napi::CallbackInfo& info) {
+// matmul(kind, w: Uint8Array, rows, cols, x: Float32Array, y: Float32Array, batch, act8)
+// -> 0 | 1 + bad block. x is batch × cols, y is batch × rows (row-major).
+// act8: quantize activations to 8 bits per 32-block and use integer dots
+// (falls back to f32 activations when x holds NaN/Inf).
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const int64_t kind = IntArg(info, 0), rows = IntArg(info, 2), cols = IntArg(info, 3);
+  const int64_t kind = IntArg(info, 0), rows = IntArg(info, 2), cols = IntArg(info, 3), batch = IntArg(info, 6);
   uint8_t* w; float* x; float* y; int64_t nw, nx, ny;
   if (!Typed(info[1], napi_uint8_array, &w, &nw) || !Typed(info[4], napi_float32_array, &x, &nx) ||
-      !Typed(info[5], napi_float32_array, &y, &ny) || rows < 0 || cols < 0)
-    return Fail(env, "matvec(kind, w: Uint8Array, rows, cols, x: Float32Array, y: Float32Array)");
+      !Typed(info[5], napi_float32_array, &y, &ny) || rows < 0 || cols < 0 || batch < 1 || !info[7].IsBoolean())
+    return Fail(env, "matmul(kind, w: Uint8Array, rows, cols, x: Float32Array, y: Float32Array, batch >= 1, act8: boolean)");
+  const KernelSet& k = active();
   Geometry g;
-  if (!GeometryOf((int)kind, active(), &g) || g.mv == nullptr) return Fail(env, "matvec: no fused kernel for this kind");
-  int64_t want;
-  if (cols % g.qk != 0 || nx != cols || ny != rows || !Mul(rows, (cols / g.qk) * g.bytes, &want) || nw != want)
-    return Fail(env, "matvec: w/x/y lengths do not match rows × cols");
-  return Napi::Number::New(env, (double)g.mv(w, rows, cols / g.qk, x, y));
+  if (!GeometryOf((int)kind, k, &g) || g.mv == nullptr) return Fail(env, "matmul: no fused kernel for this kind");
+  int64_t want, xs, ys;
+  if (cols % g.qk != 0 || !Mul(batch, cols, &xs) || nx != xs || !Mul(batch, rows, &ys) || ny != ys ||
+      !Mul(rows, (cols / g.qk) * g.bytes, &want) || nw != want)
+    return Fail(env, "matmul: w/x/y lengths do not match rows × cols × batch");
+  const int64_t nbr = cols / g.qk;
+  if (info[7].As<Napi::Boolean>().Value() && rows > 0 && cols > 0) {
+    const MatmulQ8Fn mq = kind == K_Q8_0 ? k.mq_q8_0 : kind == K_Q4_0 ? k.mq_q4_0 : k.mq_q4_k;
+    const int64_t nb32 = cols / QK32;
+    std::vector<int8_t> q((size_t)xs);
+    std::vector<float> d((size_t)(batch * nb32)), ds((size_t)(batch * nb32));
+    std::vector<int32_t> sums((size_t)(batch * nb32));
+    std::vector<ActQ8> acts((size_t)batch);
+    bool ok = true;
+    for (int64_t j = 0; j < batch && ok; j++) {
+      const int64_t o = j * nb32;
+      ok = quantize_act_q8(x + j * cols, nb32, q.data() + j * cols, d.data() + o, sums.data() + o, ds.data() + o);
+      acts[j] = {q.data() + j * cols, d.data() + o, sums.data() + o, ds.data() + o};
+    }
+    if (ok) return Napi::Number::New(env, (double)mq(w, rows, nbr, acts.data(), batch, y));
+  }
+  for (int64_t j = 0; j < batch; j++) {
+    const int64_t st = g.mv(w, rows, nbr, x + j * cols, y + j * rows);
+    if (st != 0) return Napi::Number::New(env, (double)st);
+  }
+  return Napi::Number::New(env, 0);
 }
 
-// nf4Matvec(codes, absmax, blockSize, rows, cols, x, y); cols even.
+// nf4Matvec(codes, absmax, blockSize, rows, cols, x, y, batch); cols even;
+// x is batch × cols, y batch × rows. f32 activations.
 Napi::Value Nf4Matvec(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const int64_t bs = IntArg(info, 2), rows = IntArg(info, 3), cols = IntArg(info, 4);
-  uint8_t* codes; float* absmax; float* x; float* y; int64_t nc, na, nx, ny, n;
+  const int64_t bs = IntArg(info, 2), rows = IntArg(info, 3), cols = IntArg(info, 4), batch = IntArg(info, 7);
+  uint8_t* codes; float* absmax; float* x; float* y; int64_t nc, na, nx, ny, n, xs, ys;
   if (!Typed(info[0], napi_uint8_array, &codes, &nc) || !Typed(info[1], napi_float32_array, &absmax, &na) ||
       !Typed(info[5], napi_float32_array, &x, &nx) || !Typed(info[6], napi_float32_array, &y, &ny) || rows < 0 ||
-      cols < 0)
+      cols < 0 || batch < 1)
     return Fail(env, "nf4Matvec(codes, absmax, blockSize, rows, cols, x: Float32Array, y: Float32Array)");
-  if (cols % 2 != 0 || nx != cols || ny != rows || !Mul(rows, cols, &n) || !Nf4Ok(n, bs, na, nc))
-    return Fail(env, "nf4Matvec: codes/absmax/x/y do not match rows × cols (cols must be even)");
-  active().mv_nf4(codes, absmax, bs, rows, cols, x, y);
+  if (cols % 2 != 0 || !Mul(batch, cols, &xs) || nx != xs || !Mul(batch, rows, &ys) || ny != ys ||
+      !Mul(rows, cols, &n) || !Nf4Ok(n, bs, na, nc))
+    return Fail(env, "nf4Matvec: codes/absmax/x/y do not match rows × cols × batch (cols must be even)");
+  const Nf4MatvecFn mv = active().mv_nf4;
+  for (int64_t j = 0; j < batch; j++) mv(codes, absmax, bs, rows, cols, x + j * cols, y + j * rows);
   return Napi::Number::New(env, 0);
 }
 
@@ -162,14 +214,43 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, (double)g.qz(src, dst, nb));
 }
 
+// int8Dequantize(q: Int8Array, scales: Float32Array, zps: Int32Array | null, run, dst: Float32Array)
+// Element i of dst is in group (i / run) % scales.length.
+Napi::Value Int8Dequantize(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  int8_t* q; float* scales; int32_t* zps = nullptr; float* dst; int64_t nq, ns, nz = 0, nd;
+  const int64_t run = IntArg(info, 3);
+  if (!Typed(info[0], napi_int8_array, &q, &nq) || !Typed(info[1], napi_float32_array, &scales, &ns) ||
+      !(info[2].IsNull() || Typed(info[2], napi_int32_array, &zps, &nz)) || !Typed(info[4], napi_float32_array, &dst, &nd))
+    return Fail(env, "int8Dequantize(q: Int8Array, scales: Float32Array, zps: Int32Array | null, run, dst: Float32Array)");
+  if (nq != nd || run < 1 || ns < 1 || (zps && nz != ns))
+    return Fail(env, "int8Dequantize: q/dst lengths differ, run < 1, no scales, or zps.length != scales.length");
+  active().int8(q, scales, zps, run, ns, dst, nd);
+  return Napi::Number::New(env, 0);
+}
+
+// lutDequantize(src: Uint8Array, table: Float32Array(256), dst: Float32Array)
+Napi::Value LutDequantize(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  uint8_t* src; float* table; float* dst; int64_t ns, nt, nd;
+  if (!Typed(info[0], napi_uint8_array, &src, &ns) || !Typed(info[1], napi_float32_array, &table, &nt) ||
+      !Typed(info[2], napi_float32_array, &dst, &nd) || nt != 256 || ns != nd)
+    return Fail(env, "lutDequantize(src: Uint8Array, table: Float32Array(256), dst: Float32Array of src.length)");
+  active().lut(src, table, dst, nd);
+  return Napi::Number::New(env, 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("levels", Napi::Function::New(env, Levels));
   exports.Set("level", Napi::Function::New(env, Level));
   exports.Set("setLevel", Napi::Function::New(env, SetLevel));
   exports.Set("dequantize", Napi::Function::New(env, Dequantize));
+  exports.Set("dequantizeAsync", Napi::Function::New(env, DequantizeAsync));
   exports.Set("nf4Dequantize", Napi::Function::New(env, Nf4Dequantize));
-  exports.Set("matvec", Napi::Function::New(env, Matvec));
+  exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("nf4Matvec", Napi::Function::New(env, Nf4Matvec));
+  exports.Set("int8Dequantize", Napi::Function::New(env, Int8Dequantize));
+  exports.Set("lutDequantize", Napi::Function::New(env, LutDequantize));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
   const char* req = std::getenv("TENSORHIVE_SIMD");
   exports.Set("requestedLevel", req && *req ? Napi::Value(Napi::String::New(env, req)) : env.Null());

@@ -10,7 +10,9 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define TH_AVX2 __attribute__((target("avx2,fma,f16c")))
 #define TH_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+#define TH_AVX512VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 #else
+#define TH_AVX512VNNI
 #define TH_AVX2
 #define TH_AVX512
 #endif
@@ -54,6 +56,26 @@ typedef void (*Nf4MatvecFn)(const uint8_t* codes, const float* absmax, int64_t b
 // (a non-finite / too-large input or a scale that overflows fp16).
 typedef int64_t (*QuantFn)(const float* src, uint8_t* dst, int64_t nb);
 
+// Activations quantized to 8 bits per 32-element block (Q8_0-style, scale
+// kept in f32): q[32·b + j] int8, d[b] = max|x|/127, s[b] = Σ_j q, ds[b] = d·s.
+struct ActQ8 {
+  const int8_t* q;
+  const float* d;
+  const int32_t* s;
+  const float* ds;
+};
+// Fused product with 8-bit activations: for each of `batch` activation
+// vectors x[j], y[j·rows + r] = Σ_c W[r,c]·x[j][c] (integer dot per block,
+// scaled in f32). Returns 0 or 1 + flat index of a block with a bad scale.
+typedef int64_t (*MatmulQ8Fn)(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch,
+                              float* y);
+
+// INT8: n int8 codes; element i is in group (i / run) % groups; zps may be null.
+typedef void (*Int8Fn)(const int8_t* q, const float* scales, const int32_t* zps, int64_t run, int64_t groups,
+                       float* dst, int64_t n);
+// dst[i] = table[src[i]] (256 entries): fp8 and other byte codes.
+typedef void (*LutFn)(const uint8_t* src, const float* table, float* dst, int64_t n);
+
 struct KernelSet {
   const char* name;
   DequantFn q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q6_k;
@@ -62,7 +84,19 @@ struct KernelSet {
   MatvecFn mv_q8_0, mv_q4_0, mv_q4_k;
   Nf4MatvecFn mv_nf4;
   QuantFn qz_q8_0, qz_q4_0;
+  MatmulQ8Fn mq_q8_0, mq_q4_0, mq_q4_k;
+  Int8Fn int8;
+  LutFn lut;
 };
+
+// Quantizes `nb` 32-blocks of x into `a` (arrays sized nb·32 / nb). Returns
+// false when x holds a NaN/Inf (8-bit activations cannot carry it: the
+// caller then uses the f32-activation kernel, which propagates it).
+bool quantize_act_q8(const float* x, int64_t nb, int8_t* q, float* d, int32_t* s, float* ds);
+// After a fused product whose outputs are not all finite: the first block
+// (1 + flat index) among those rows whose stored fp16 scale is NaN/Inf, or 0
+// when none is (the non-finite result then came from the data itself).
+int64_t first_bad_scale(int kind, const uint8_t* w, int64_t rows, int64_t nbr, const float* y, int64_t batch);
 
 // Every table is complete: a level without its own version of a kernel
 // points at the best lower one.

@@ -192,6 +192,8 @@ const KernelSet kAvx2 = {
     "avx2", avx2::dq_q8_0, avx2::dq_q4_0, avx2::dq_q4_1, avx2::dq_q5_0, avx2::dq_q5_1,
     avx2::dq_q4_k, avx2::dq_q6_k, avx2::cast_f16, avx2::cast_bf16, avx2::dq_nf4,
     avx2::mv_q8_0, avx2::mv_q4_0, avx2::mv_q4_k, avx2::mv_nf4, scalar::qz_q8_0, scalar::qz_q4_0,
+    avx2::mq_q8_0, avx2::mq_q4_0, avx2::mq_q4_k,
+    avx2::dq_int8, avx2::dq_lut,
 };
 
 }  // namespace th

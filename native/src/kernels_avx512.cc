@@ -187,12 +187,29 @@ TH_AVX512 void dq_nf4(const uint8_t* codes, const float* absmax, int64_t bs, flo
   }
 }
 
+// The 8-bit-activation products: VNNI when the CPU has it (checked once).
+static bool has_vnni() {
+  static const bool yes = (__builtin_cpu_init(), __builtin_cpu_supports("avx512vnni"));
+  return yes;
+}
+int64_t mq_q8_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {
+  return has_vnni() ? avx512vnni::mq_q8_0(w, rows, nbr, x, batch, y) : avx2::mq_q8_0(w, rows, nbr, x, batch, y);
+}
+int64_t mq_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {
+  return has_vnni() ? avx512vnni::mq_q4_0(w, rows, nbr, x, batch, y) : avx2::mq_q4_0(w, rows, nbr, x, batch, y);
+}
+int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {
+  return has_vnni() ? avx512vnni::mq_q4_k(w, rows, nbr, x, batch, y) : avx2::mq_q4_k(w, rows, nbr, x, batch, y);
+}
+
 }  // namespace avx512
 
 const KernelSet kAvx512 = {
     "avx512", avx512::dq_q8_0, avx512::dq_q4_0, avx512::dq_q4_1, avx512::dq_q5_0, avx512::dq_q5_1,
     avx512::dq_q4_k, avx512::dq_q6_k, avx512::cast_f16, avx512::cast_bf16, avx512::dq_nf4,
     avx2::mv_q8_0, avx2::mv_q4_0, avx2::mv_q4_k, avx2::mv_nf4, scalar::qz_q8_0, scalar::qz_q4_0,
+    avx512::mq_q8_0, avx512::mq_q4_0, avx512::mq_q4_k,
+    avx512::dq_int8, avx512::dq_lut,
 };
 
 }  // namespace th

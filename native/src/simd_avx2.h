@@ -59,6 +59,25 @@ int64_t mv_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const float* x, flo
 void mv_nf4(const uint8_t* codes, const float* absmax, int64_t bs, int64_t rows, int64_t cols,
             const float* x, float* y);
 
+int64_t mq_q8_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
+int64_t mq_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
+int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
+
+void dq_int8(const int8_t* q, const float* scales, const int32_t* zps, int64_t run, int64_t groups, float* dst,
+             int64_t n);
+void dq_lut(const uint8_t* src, const float* table, float* dst, int64_t n);
 }  // namespace avx2
+
+namespace avx512 {
+void dq_int8(const int8_t* q, const float* scales, const int32_t* zps, int64_t run, int64_t groups, float* dst,
+             int64_t n);
+void dq_lut(const uint8_t* src, const float* table, float* dst, int64_t n);
+}  // namespace avx512
+
+namespace avx512vnni {
+int64_t mq_q8_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
+int64_t mq_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
+int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
+}  // namespace avx512vnni
 }  // namespace th
 #endif

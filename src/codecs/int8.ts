@@ -34,7 +34,9 @@ import type { Shape } from '../tensor/shape.js';
 import { MAX_DIMS } from '../tensor/shape.js';
 import { enumParam, intParam, paramObject } from './quant/params.js';
 import { checkPayloadLength, F32_MAX, readF32s, readI32s, requireFinite } from './quant/payload.js';
-import { type Granularity, type Groups, groupsOf } from './quant/int8-groups.js';
+import { type Granularity, type Groups, groupsOf, normalizeAxis } from './quant/int8-groups.js';
+import { numel } from '../tensor/shape.js';
+import { kernels } from '../kernels/table.js';
 import { computeScales } from './quant/int8-scale.js';
 import { roundClamp } from './quant/round.js';
 
@@ -132,6 +134,12 @@ export const int8: Codec<Int8Params> = {
     }
     const q = new Int8Array(payload.buffer, payload.byteOffset + qAt, groups.n);
     const out = new Float32Array(groups.n);
+    if (kernels.int8Dequantize && groups.n > 0) {
+      // Native override (bit-exact): group of element i is floor(i / run) % G.
+      const run = p.granularity === 'block' ? p.blockSize : p.granularity === 'tensor' ? groups.n : numel(shape.slice(normalizeAxis(shape, p.axis) + 1));
+      kernels.int8Dequantize(q, scales, zps ?? null, run, out);
+      return Tensor.fromF32(out, shape);
+    }
     groups.forEachRun((g, s, e) => {
       const scale = scales[g];
       const zp = zps ? zps[g] : 0;

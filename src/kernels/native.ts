@@ -18,8 +18,10 @@ export interface NativeAddon {
   setLevel(name: string): boolean;
   readonly requestedLevel: string | null;
   dequantize(kind: number, src: Uint8Array, dst: Float32Array): number;
+  /** The same on libuv's thread pool; the buffers must not be transferred until it settles. */
+  dequantizeAsync(kind: number, src: Uint8Array, dst: Float32Array): Promise<number>;
   nf4Dequantize(codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Float32Array): number;
-  matvec(kind: number, w: Uint8Array, rows: number, cols: number, x: Float32Array, y: Float32Array): number;
+  matmul(kind: number, w: Uint8Array, rows: number, cols: number, x: Float32Array, y: Float32Array, batch: number, act8: boolean): number;
   nf4Matvec(
     codes: Uint8Array,
     absmax: Float32Array,
@@ -28,8 +30,11 @@ export interface NativeAddon {
     cols: number,
     x: Float32Array,
     y: Float32Array,
+    batch: number,
   ): number;
   quantize(kind: number, src: Float32Array, dst: Uint8Array): number;
+  int8Dequantize(q: Int8Array, scales: Float32Array, zps: Int32Array | null, run: number, dst: Float32Array): number;
+  lutDequantize(src: Uint8Array, table: Float32Array, dst: Float32Array): number;
 }
 
 export interface NativeStatus {

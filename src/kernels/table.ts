@@ -12,15 +12,46 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { type NativeAddon, nativeAddon } from './native.js';
+import { bytesToF32 } from '../tensor/convert.js';
 
 /** Decode whole blocks; false = malformed payload (run the reference to get its error). */
 export type DequantizeKernel = (src: Uint8Array, dst: Float32Array) => boolean;
+/** dequantize on a thread-pool thread: the event loop keeps running meanwhile. */
+export type DequantizeAsyncKernel = (src: Uint8Array, dst: Float32Array) => Promise<boolean>;
 /** Quantize whole blocks; false = input the reference refuses (run it to get its error). */
 export type QuantizeKernel = (src: Float32Array, dst: Uint8Array) => boolean;
-/** y = W·x, W `rows`×`cols` in the codec's blocks, f32 activations; false = malformed W. */
-export type MatVecKernel = (w: Uint8Array, rows: number, cols: number, x: Float32Array, y: Float32Array) => boolean;
-/** 16-bit float bytes (little-endian, any alignment) to f32. */
+/**
+ * Options of the fused products.
+ * - `activations`: 'int8' (default, as ggml does) quantizes each activation
+ *   vector to 8 bits per 32-element block (scale max|x|/127, round to
+ *   nearest even) and multiplies with integer dot products; 'f32' keeps the
+ *   activations in f32 (slower, closer to decode-then-multiply). An x with
+ *   NaN/Inf always takes the f32 path, so they propagate.
+ * - `batch`: how many activation vectors (default 1): x is batch × cols and
+ *   y is batch × rows, both row-major; the weights are read once per call.
+ */
+export interface MatVecOptions {
+  readonly activations?: 'int8' | 'f32';
+  readonly batch?: number;
+}
+/** y = W·x, W `rows`×`cols` in the codec's blocks; false = malformed W. */
+export type MatVecKernel = (
+  w: Uint8Array,
+  rows: number,
+  cols: number,
+  x: Float32Array,
+  y: Float32Array,
+  options?: MatVecOptions,
+) => boolean;
+/** 16-bit float bytes (little-endian, any alignment) or fp8 bytes to f32. */
 export type CastKernel = (src: Uint8Array, dst: Float32Array) => void;
+/**
+ * INT8 decode (src/codecs/int8.ts): dst[i] = (q[i] − zp[g])·scale[g] with
+ * g = floor(i / run) % scales.length (tensor: run ≥ n; block: run = block
+ * size; channel: run = product of the dims after the axis). Scales already
+ * validated; saturates at ±f32 max like the reference.
+ */
+export type Int8DequantizeKernel = (q: Int8Array, scales: Float32Array, zps: Int32Array | null, run: number, dst: Float32Array) => void;
 /** NF4 codes (first element in the high nibble) · per-block absmax; absmax already validated. */
 export type Nf4DequantizeKernel = (codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Float32Array) => void;
 export type Nf4MatVecKernel = (
@@ -31,13 +62,16 @@ export type Nf4MatVecKernel = (
   cols: number,
   x: Float32Array,
   y: Float32Array,
+  options?: Pick<MatVecOptions, 'batch'>,
 ) => void;
 
 export interface KernelTable {
   readonly dequantize: Partial<Record<number, DequantizeKernel>>;
+  readonly dequantizeAsync: Partial<Record<number, DequantizeAsyncKernel>>;
   readonly quantize: Partial<Record<number, QuantizeKernel>>;
   readonly matvec: Partial<Record<number, MatVecKernel>>;
-  readonly castToF32: Partial<Record<'F16' | 'BF16', CastKernel>>;
+  readonly castToF32: Partial<Record<'F16' | 'BF16' | 'F8_E4M3' | 'F8_E5M2', CastKernel>>;
+  int8Dequantize?: Int8DequantizeKernel;
   nf4Dequantize?: Nf4DequantizeKernel;
   nf4MatVec?: Nf4MatVecKernel;
 }
@@ -68,6 +102,18 @@ function dims(fn: string, rows: number, cols: number): void {
   }
 }
 
+/** Checks the activation/result shapes of a fused product; returns the batch. */
+function operands(fn: string, rows: number, cols: number, x: Float32Array, y: Float32Array, o: MatVecOptions | undefined): number {
+  dims(fn, rows, cols);
+  const batch = o?.batch ?? 1;
+  if (!Number.isSafeInteger(batch) || batch < 1) throw new ArgumentError(`${fn}: options.batch must be a positive integer, got ${batch}`);
+  const act = o?.activations ?? 'int8';
+  if (act !== 'int8' && act !== 'f32') throw new ArgumentError(`${fn}: options.activations must be 'int8' or 'f32', got ${JSON.stringify(act)}`);
+  if (x.length !== batch * cols) throw new ArgumentError(`${fn}: x.length must be batch × cols = ${batch * cols}, got ${x.length}`);
+  if (y.length !== batch * rows) throw new ArgumentError(`${fn}: y.length must be batch × rows = ${batch * rows}, got ${y.length}`);
+  return batch;
+}
+
 function blocksOf(fn: string, g: BlockGeometry, values: number, bytes: number): void {
   if (values % g.qk !== 0) throw new ArgumentError(`${fn}: ${values} values is not a whole number of ${g.qk}-element blocks`);
   const want = (values / g.qk) * g.bytes;
@@ -93,6 +139,10 @@ function fill(t: KernelTable, a: NativeAddon): void {
       blocksOf(`dequantize ${g.name}`, g, dst.length, src.byteLength);
       return a.dequantize(type, src, dst) === 0;
     };
+    t.dequantizeAsync[type] = async (src, dst) => {
+      blocksOf(`dequantizeAsync ${g.name}`, g, dst.length, src.byteLength);
+      return (await a.dequantizeAsync(type, src, dst)) === 0;
+    };
     if (NATIVE_QUANTIZE.includes(type)) {
       t.quantize[type] = (src, dst) => {
         blocksOf(`quantize ${g.name}`, g, src.length, dst.byteLength);
@@ -100,13 +150,11 @@ function fill(t: KernelTable, a: NativeAddon): void {
       };
     }
     if (NATIVE_MATVEC.includes(type)) {
-      t.matvec[type] = (w, rows, cols, x, y) => {
+      t.matvec[type] = (w, rows, cols, x, y, o) => {
         const fn = `matvec ${g.name}`;
-        dims(fn, rows, cols);
-        if (x.length !== cols) throw new ArgumentError(`${fn}: x.length must be cols = ${cols}, got ${x.length}`);
-        if (y.length !== rows) throw new ArgumentError(`${fn}: y.length must be rows = ${rows}, got ${y.length}`);
+        const batch = operands(fn, rows, cols, x, y, o);
         blocksOf(fn, g, rows * cols, w.byteLength);
-        return a.matvec(type, w, rows, cols, x, y) === 0;
+        return a.matmul(type, w, rows, cols, x, y, batch, (o?.activations ?? 'int8') === 'int8') === 0;
       };
     }
   }
@@ -118,31 +166,50 @@ function fill(t: KernelTable, a: NativeAddon): void {
       a.dequantize(kind, src, dst);
     };
   }
+  for (const dtype of ['F8_E4M3', 'F8_E5M2'] as const) {
+    // The table is the TS reference's decode of all 256 patterns: bit-exact by construction.
+    const table = bytesToF32(dtype, Uint8Array.from({ length: 256 }, (_, i) => i));
+    t.castToF32[dtype] = (src, dst) => {
+      if (src.byteLength !== dst.length) {
+        throw new ArgumentError(`cast ${dtype}: ${dst.length} values need ${dst.length} bytes, got ${src.byteLength}`);
+      }
+      a.lutDequantize(src, table, dst);
+    };
+  }
+  t.int8Dequantize = (q, scales, zps, run, dst) => {
+    const fn = 'int8 dequantize';
+    if (q.length !== dst.length) throw new ArgumentError(`${fn}: q.length must be dst.length = ${dst.length}, got ${q.length}`);
+    if (!Number.isSafeInteger(run) || run < 1) throw new ArgumentError(`${fn}: run must be a positive integer, got ${run}`);
+    if (scales.length < 1) throw new ArgumentError(`${fn}: scales must not be empty`);
+    if (zps && zps.length !== scales.length) {
+      throw new ArgumentError(`${fn}: zps.length must be scales.length = ${scales.length}, got ${zps.length}`);
+    }
+    a.int8Dequantize(q, scales, zps, run, dst);
+  };
   t.nf4Dequantize = (codes, absmax, blockSize, dst) => {
     nf4Layout('nf4 dequantize', dst.length, codes, absmax, blockSize);
     a.nf4Dequantize(codes, absmax, blockSize, dst);
   };
-  t.nf4MatVec = (codes, absmax, blockSize, rows, cols, x, y) => {
+  t.nf4MatVec = (codes, absmax, blockSize, rows, cols, x, y, o) => {
     const fn = 'nf4 matvec';
-    dims(fn, rows, cols);
+    const batch = operands(fn, rows, cols, x, y, o);
     if (cols % 2 !== 0) throw new ArgumentError(`${fn}: cols must be even, got ${cols}`);
-    if (x.length !== cols) throw new ArgumentError(`${fn}: x.length must be cols = ${cols}, got ${x.length}`);
-    if (y.length !== rows) throw new ArgumentError(`${fn}: y.length must be rows = ${rows}, got ${y.length}`);
     nf4Layout(fn, rows * cols, codes, absmax, blockSize);
-    a.nf4Matvec(codes, absmax, blockSize, rows, cols, x, y);
+    a.nf4Matvec(codes, absmax, blockSize, rows, cols, x, y, batch);
   };
 }
 
 function clear(t: KernelTable): void {
-  for (const rec of [t.dequantize, t.quantize, t.matvec, t.castToF32] as Record<string, unknown>[]) {
+  for (const rec of [t.dequantize, t.dequantizeAsync, t.quantize, t.matvec, t.castToF32] as Record<string, unknown>[]) {
     for (const k of Object.keys(rec)) delete rec[k];
   }
   t.nf4Dequantize = undefined;
   t.nf4MatVec = undefined;
+  t.int8Dequantize = undefined;
 }
 
 /** The one kernel table, filled once at load when the addon is present. */
-export const kernels: KernelTable = { dequantize: {}, quantize: {}, matvec: {}, castToF32: {} };
+export const kernels: KernelTable = { dequantize: {}, dequantizeAsync: {}, quantize: {}, matvec: {}, castToF32: {} };
 
 let enabled = false;
 

@@ -15,6 +15,13 @@ import { LEVELS, NATIVE_GGML_ROWS, SCALE_FIELDS, firstBitDiff, randomPayload, th
 // Block counts that exercise single blocks, odd counts and longer runs.
 const BLOCK_COUNTS = [1, 3, 37];
 
+if (LEVELS.length === 0) {
+  it('without the addon the kernel table is empty (TS reference kernels only)', () => {
+    expect(Object.keys(kernels.dequantize)).toEqual([]);
+    expect(kernels.int8Dequantize).toBeUndefined();
+  });
+}
+
 for (const level of LEVELS) {
   describe(`decode parity at level ${level}`, () => {
     for (const codec of NATIVE_GGML_ROWS) {

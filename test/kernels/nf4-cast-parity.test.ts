@@ -15,6 +15,13 @@ import { LEVELS, firstBitDiff, useLevel, withReference } from './native-helpers.
 // Block sizes from the smallest legal one up, with short last blocks and odd n.
 const CASES: readonly [blockSize: number, n: number][] = [[2, 7], [6, 61], [64, 1000], [64, 4096], [100, 333], [256, 1031]];
 
+if (LEVELS.length === 0) {
+  it('without the addon the kernel table is empty (TS reference kernels only)', () => {
+    expect(Object.keys(kernels.dequantize)).toEqual([]);
+    expect(kernels.int8Dequantize).toBeUndefined();
+  });
+}
+
 for (const level of LEVELS) {
   describe(`nf4 and casts at level ${level}`, () => {
     it('nf4 decodes bit-exactly, with and without double quantization', () => {

@@ -1,0 +1,165 @@
+// Fused W·x with 8-bit activations, SIMD body shared by two levels: include
+// it after defining TH_T (the target attribute), TH_NS (namespace) and
+// TH_VNNI (1: AVX-512 VNNI vpdpbusd; 0: AVX2 vpmaddubsw + vpmaddwd). One
+// 32-weight block is one 256-bit integer dot against one activation block;
+// a tile of R rows shares every activation load, and the batch loop runs
+// inside the row tile so the tile's weights are re-read from L1, not DRAM.
+// Bad fp16 scales are not checked per block: they make the row's result
+// NaN/Inf, and only then are the scales scanned (first_bad_scale).
+// No include guard on purpose (included once per level).
+#include "common.h"
+#include "simd_avx2.h"
+
+namespace th {
+namespace TH_NS {
+
+#ifndef TH_PREFETCH
+#define TH_PREFETCH 1024
+#endif
+
+// Σ u·s over 32 unsigned×signed byte pairs, as 8 int32 lanes added to `init`.
+// maddubs cannot saturate here: |u·s + u·s| <= 2·128·127 (q8_0 via the sign
+// trick) or 2·15·127 (4-bit weights).
+TH_T static inline __m256i dot_us(__m256i u, __m256i s, __m256i init) {
+#if TH_VNNI
+  return _mm256_dpbusd_epi32(init, u, s);
+#else
+  return _mm256_add_epi32(init, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)));
+#endif
+}
+
+TH_T static inline float hsum8(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+template <int R>
+TH_T static inline void tile_q8_0(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
+  __m256 acc[R];
+  for (int r = 0; r < R; r++) acc[r] = _mm256_setzero_ps();
+  const int64_t stride = nbr * Q8_0_BYTES;
+  for (int64_t b = 0; b < nbr; b++) {
+    const __m256i xv = _mm256_loadu_si256((const __m256i*)(a.q + QK32 * b));
+    const float xd = a.d[b];
+#if TH_VNNI
+    // (w + 128) is unsigned; Σ(w+128)·x − 128·Σx = Σw·x: 8 lanes start at −16·Σx.
+    const __m256i init = _mm256_set1_epi32(-16 * a.s[b]);
+#endif
+    for (int r = 0; r < R; r++) {
+      const uint8_t* p = w + r * stride + b * Q8_0_BYTES;
+      _mm_prefetch((const char*)(p + TH_PREFETCH), _MM_HINT_T0);
+      const __m256i wv = _mm256_loadu_si256((const __m256i*)(p + 2));
+#if TH_VNNI
+      const __m256i dot = dot_us(_mm256_xor_si256(wv, _mm256_set1_epi8((char)0x80)), xv, init);
+#else
+      // ggml's sign trick (vpmaddubsw would saturate on w + 128): |w| · (x with w's sign).
+      const __m256i dot = dot_us(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv), _mm256_setzero_si256());
+#endif
+      acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(_cvtsh_ss(load_u16(p)) * xd), acc[r]);
+    }
+  }
+  for (int r = 0; r < R; r++) y[r] = hsum8(acc[r]);
+}
+
+template <int R>
+TH_T static inline void tile_q4_0(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
+  const __m256i m4 = _mm256_set1_epi8(0x0F);
+  __m256 acc[R];
+  for (int r = 0; r < R; r++) acc[r] = _mm256_setzero_ps();
+  const int64_t stride = nbr * Q4_0_BYTES;
+  for (int64_t b = 0; b < nbr; b++) {
+    const __m256i xv = _mm256_loadu_si256((const __m256i*)(a.q + QK32 * b));
+    const float xd = a.d[b];
+    // Σ(q−8)·x = Σq·x − 8·Σx: the 8 lanes start at −Σx each.
+    const __m256i init = _mm256_set1_epi32(-a.s[b]);
+    for (int r = 0; r < R; r++) {
+      const uint8_t* p = w + r * stride + b * Q4_0_BYTES;
+      _mm_prefetch((const char*)(p + TH_PREFETCH), _MM_HINT_T0);
+      const __m256i q = avx2::nibbles32(_mm_loadu_si128((const __m128i*)(p + 2)), m4);
+      const __m256i dot = dot_us(q, xv, init);
+      acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(_cvtsh_ss(load_u16(p)) * xd), acc[r]);
+    }
+  }
+  for (int r = 0; r < R; r++) y[r] = hsum8(acc[r]);
+}
+
+// Q4_K: per 256-block d·Σ_s sc_s·(x_d[s]·dot_s) − dmin·Σ_s m_s·(x_d[s]·Σx_s).
+template <int R>
+TH_T static inline void tile_q4_k(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
+  const __m256i m4 = _mm256_set1_epi8(0x0F);
+  __m256 acc[R];
+  for (int r = 0; r < R; r++) acc[r] = _mm256_setzero_ps();
+  const int64_t stride = nbr * Q4_K_BYTES;
+  for (int64_t b = 0; b < nbr; b++) {
+    const int8_t* xq = a.q + QK_K * b;
+    const __m256 xd8 = _mm256_loadu_ps(a.d + 8 * b), xds8 = _mm256_loadu_ps(a.ds + 8 * b);
+    for (int r = 0; r < R; r++) {
+      const uint8_t* p = w + r * stride + b * Q4_K_BYTES;
+      _mm_prefetch((const char*)(p + TH_PREFETCH), _MM_HINT_T0);
+      _mm_prefetch((const char*)(p + TH_PREFETCH + 64), _MM_HINT_T0);
+      // ggml's 6-bit unpacking: utmp[0..1] = 8 scales, utmp[2..3] = 8 mins.
+      uint32_t u[4];
+      std::memcpy(u, p + 4, 12);
+      u[3] = ((u[2] >> 4) & 0x0f0f0f0f) | (((u[1] >> 6) & 0x03030303) << 4);
+      const uint32_t t = u[1] & 0x3f3f3f3f;
+      u[1] = (u[2] & 0x0f0f0f0f) | (((u[0] >> 6) & 0x03030303) << 4);
+      u[2] = t;
+      u[0] &= 0x3f3f3f3f;
+      const __m128i sm = _mm_loadu_si128((const __m128i*)u);
+      const __m256 sc = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(sm));
+      const __m256 mn = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(sm, 8)));
+      const __m256 d = _mm256_set1_ps(_cvtsh_ss(load_u16(p)));
+      const __m256 dmin = _mm256_set1_ps(_cvtsh_ss(load_u16(p + 2)));
+      // Per sub-block scale d·sc·x_d; the mins term in one vector step.
+      const __m256 s8 = _mm256_mul_ps(_mm256_mul_ps(d, sc), xd8);
+      __m256 blk = _mm256_mul_ps(_mm256_mul_ps(dmin, mn), xds8);
+      blk = _mm256_sub_ps(_mm256_setzero_ps(), blk);
+      __m256i dots[8];
+      for (int k = 0; k < 4; k++) {
+        const __m256i v = _mm256_loadu_si256((const __m256i*)(p + 16 + 32 * k));
+        dots[2 * k] = dot_us(_mm256_and_si256(v, m4), _mm256_loadu_si256((const __m256i*)(xq + 64 * k)),
+                             _mm256_setzero_si256());
+        dots[2 * k + 1] = dot_us(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4),
+                                 _mm256_loadu_si256((const __m256i*)(xq + 64 * k + 32)), _mm256_setzero_si256());
+      }
+      // Reduce the 8 dot vectors to one vector whose lane s is dot_s.
+      const __m256i h01 = _mm256_hadd_epi32(dots[0], dots[1]), h23 = _mm256_hadd_epi32(dots[2], dots[3]);
+      const __m256i h45 = _mm256_hadd_epi32(dots[4], dots[5]), h67 = _mm256_hadd_epi32(dots[6], dots[7]);
+      const __m256i h0123 = _mm256_hadd_epi32(h01, h23), h4567 = _mm256_hadd_epi32(h45, h67);
+      // h0123 lanes: [d0 d1 d2 d3 | d0 d1 d2 d3] halves (low/high 128-bit parts).
+      const __m256i lo = _mm256_permute2x128_si256(h0123, h4567, 0x20);
+      const __m256i hi = _mm256_permute2x128_si256(h0123, h4567, 0x31);
+      const __m256 dv = _mm256_cvtepi32_ps(_mm256_add_epi32(lo, hi));
+      acc[r] = _mm256_add_ps(acc[r], _mm256_fmadd_ps(dv, s8, blk));
+    }
+  }
+  for (int r = 0; r < R; r++) y[r] = hsum8(acc[r]);
+}
+
+// Row tiles of 4 (then single rows); inside a tile, every activation vector.
+#define TH_MATMUL(NAME, TILE, KIND, BYTES)                                                                 \
+  TH_T int64_t NAME(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) { \
+    const int64_t stride = nbr * (BYTES);                                                                   \
+    float t[4];                                                                                             \
+    int64_t r = 0;                                                                                          \
+    for (; r + 4 <= rows; r += 4)                                                                           \
+      for (int64_t j = 0; j < batch; j++) {                                                                 \
+        TILE<4>(w + r * stride, nbr, x[j], t);                                                              \
+        for (int k = 0; k < 4; k++) y[j * rows + r + k] = t[k];                                             \
+      }                                                                                                     \
+    for (; r < rows; r++)                                                                                   \
+      for (int64_t j = 0; j < batch; j++) TILE<1>(w + r * stride, nbr, x[j], &y[j * rows + r]);             \
+    for (int64_t i = 0; i < rows * batch; i++)                                                              \
+      if (!std::isfinite(y[i])) return first_bad_scale(KIND, w, rows, nbr, y, batch);                       \
+    return 0;                                                                                               \
+  }
+
+TH_MATMUL(mq_q8_0, tile_q8_0, K_Q8_0, Q8_0_BYTES)
+TH_MATMUL(mq_q4_0, tile_q4_0, K_Q4_0, Q4_0_BYTES)
+TH_MATMUL(mq_q4_k, tile_q4_k, K_Q4_K, Q4_K_BYTES)
+#undef TH_MATMUL
+
+}  // namespace TH_NS
+}  // namespace th
