@@ -24,12 +24,19 @@ const codecs = lib.benchCodecs(lib.seededBenchTensors(), { minTimeMs: quick ? 20
 if (!json) cli.printCodecBench(codecs);
 
 const kernels = kernelsBench({ minTimeMs: quick ? 30 : 150, elements: quick ? 1 << 20 : 1 << 22 });
-say(`\nnative kernels (${kernels.native.loaded ? `level ${kernels.native.level}` : `not loaded: ${kernels.native.reason}`}); memcpy ${kernels.baseline.memcpyMBps.toFixed(0)} MB/s`);
+say(
+  `\nnative kernels (${kernels.native.loaded ? `level ${kernels.native.level}` : `not loaded: ${kernels.native.reason}`}); ` +
+    `memcpy ${kernels.baseline.memcpyMBps.toFixed(0)} MB/s, streaming read ${kernels.baseline.streamReadMBps.toFixed(0)} MB/s ` +
+    `out of cache, ${kernels.baseline.streamReadInCacheMBps.toFixed(0)} MB/s in cache`,
+);
 for (const r of kernels.decode) {
   say(`  decode ${r.codec.padEnd(8)} native/memcpy ${r.nativeVsMemcpy?.toFixed(2) ?? '-'}  native/TS ${r.speedup?.toFixed(1) ?? '-'}x`);
 }
 for (const f of kernels.fused) {
-  say(`  fused  ${f.codec.padEnd(8)} bandwidth ratio ${f.bandwidthRatio.toFixed(2)}  vs decode-then-multiply ${f.speedupVsDecodeThenMultiply.toFixed(1)}x`);
+  say(
+    `  fused  ${f.codec.padEnd(8)} ${f.activations} activations: bandwidth ratio ${f.bandwidthRatio.toFixed(2)} out of cache, ` +
+      `${f.bandwidthRatioInCache.toFixed(2)} in cache; vs decode-then-multiply ${f.speedupVsDecodeThenMultiply.toFixed(1)}x`,
+  );
 }
 
 const runtime = await runtimeBench({ quick });
