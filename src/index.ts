@@ -9,6 +9,18 @@ export * from './tensor/index.js';
 
 export type { Codec, AnyCodec, CodecParams, CodecFamily } from './codecs/codec.js';
 export { CODECS, RETIRED_IDS, codecById, codecByName, codecByGgmlType } from './codecs/registry.js';
+// The reference row kernels of the GGML formats (the oracles native kernels are checked against).
+export { quantizeRowQ8_0, dequantizeRowQ8_0 } from './codecs/q8_0.js';
+export { quantizeRowQ4_0, dequantizeRowQ4_0 } from './codecs/q4_0.js';
+export { quantizeRowQ4_1, dequantizeRowQ4_1 } from './codecs/q4_1.js';
+export { quantizeRowQ5_0, dequantizeRowQ5_0 } from './codecs/q5_0.js';
+export { quantizeRowQ5_1, dequantizeRowQ5_1 } from './codecs/q5_1.js';
+export { quantizeRowQ4_K, dequantizeRowQ4_K } from './codecs/q4_k.js';
+export { quantizeRowQ6_K, dequantizeRowQ6_K } from './codecs/q6_k.js';
+export { chooseCodec, type SelectTarget, type Selection } from './codecs/select/choose-codec.js';
+export { CodecStats, type CodecStatsRow } from './codecs/select/codec-stats.js';
+export { awqEncode, awqAlpha, type AwqActivations, type AwqParams } from './codecs/awq.js';
+export { describeLowrank, type LowrankParams } from './codecs/lowrank.js';
 
 export { type BlobHeader, encodeBlob, decodeBlob, readBlobHeader } from './format/blob.js';
 export { compressTensor, decompressBlob, decompressBlobAs, describeBlob, type BlobDescription } from './format/compress.js';
@@ -19,6 +31,7 @@ export { GgufReader, type GgufTensorInfo } from './format/gguf-reader.js';
 export { GgufWriter } from './format/gguf-writer.js';
 export type { GgufValue } from './format/gguf-types.js';
 export { openModelSource, type ModelSource } from './format/model-source.js';
+export { OnnxReader, parseOnnx, type OnnxModel, type OnnxTensorInfo, type OnnxSkipped } from './format/onnx-reader.js';
 export { AtomicFile } from './format/atomic-file.js';
 
 export { compressFile, type CompressOptions, type CompressReport, type TensorReport } from './jobs/compress-file.js';

@@ -27,13 +27,22 @@ int64_t IntArg(const Napi::CallbackInfo& info, size_t i) {
   return (int64_t)v;
 }
 
+// The element pointer of a typed array of `type`. napi_get_typedarray_info
+// works for views over SharedArrayBuffers too; Napi::ArrayBuffer::Data() does
+// not (it returns null for a SharedArrayBuffer, which crashed the kernels).
 template <typename T>
 bool Typed(const Napi::Value& v, napi_typedarray_type type, T** data, int64_t* len) {
   if (!v.IsTypedArray()) return false;
-  Napi::TypedArray ta = v.As<Napi::TypedArray>();
-  if (ta.TypedArrayType() != type) return false;
-  *data = reinterpret_cast<T*>(static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset());
-  *len = (int64_t)ta.ElementLength();
+  napi_typedarray_type t;
+  size_t length = 0;
+  void* ptr = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  if (napi_get_typedarray_info(v.Env(), v, &t, &length, &ptr, &buffer, &offset) != napi_ok) return false;
+  if (t != type) return false;
+  if (ptr == nullptr && length != 0) return false;
+  *data = static_cast<T*>(ptr);
+  *len = (int64_t)length;
   return true;
 }
 

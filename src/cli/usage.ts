@@ -5,10 +5,14 @@ import { ArgumentError } from '../errors/index.js';
 export const USAGE = `tensorhive — keep tensors compressed
 
 Usage:
-  tensorhive demo [--dir <dir>] [--json]
-      generate a sample model, compress it with every codec, print the table
+  tensorhive demo [--dir <dir>] [--json] [--skip-codecs] [--skip-hive] [--layers <n>] [--hidden <n>]
+                  [--gpu <size>|off] [--ram <size>] [--kill ram|disk|gpu]
+      1. generate a sample model, compress it with every codec, print the table;
+      2. stream a model several times larger than the GPU+RAM budgets into a hive,
+         kill a tier worker mid-run, read everything back, verify it, and print
+         physical vs effective capacity per tier
   tensorhive compress <in> -o <out> --codec <name> [options]
-      <in>: .safetensors or .gguf; <out>: .gguf (GGML codecs), .safetensors (casts)
+      <in>: .safetensors, .gguf or .onnx; <out>: .gguf (GGML codecs), .safetensors (casts)
       or .thive (any codec)
       --include <glob>      compress only matching tensors (repeatable)
       --exclude <glob>      never compress matching tensors (repeatable)
@@ -17,6 +21,8 @@ Usage:
       --param <k=v>         codec parameter, e.g. --param blockSize=128 (repeatable)
       --codec auto          pick a codec per tensor (.thive output) and print why;
         --lossless | --max-error <dB SQNR floor>, --min-ratio <x>, --explain
+      --calibration <file>  with --codec awq: safetensors of activations [tokens, in]
+                            per layer, named as the weight or its module (no .weight)
       --json                print the report as JSON
   tensorhive decompress <in> -o <out.safetensors>
   tensorhive inspect <file> [--json]

@@ -20,6 +20,8 @@ import { byteplane } from './byteplane.js';
 import { zerorun } from './zerorun.js';
 import { sparse } from './sparse.js';
 import { dict } from './dict.js';
+import { lowrank } from './lowrank.js';
+import { awq } from './awq.js';
 
 export const CODECS: readonly AnyCodec[] = [
   raw, //      0
@@ -40,6 +42,8 @@ export const CODECS: readonly AnyCodec[] = [
   zerorun, // 31
   sparse, //  32
   dict, //    33
+  lowrank, // 34
+  awq, //     35
 ] as AnyCodec[];
 
 /** Ids that once belonged to a codec and must never be reused. */

@@ -1,7 +1,9 @@
 /**
  * One way to read a model file whatever its format. The format is detected
  * from the content, never the file name: GGUF by its magic; safetensors by a
- * sane header (length ≤ 100 MB and within the file, JSON starting with `{`).
+ * sane header (length ≤ 100 MB and within the file, JSON starting with `{`);
+ * ONNX by a ModelProto's first fields (ir_version, then another ModelProto
+ * field) — the full parse in onnx-reader.ts then decides.
  */
 import { FormatError } from '../errors/index.js';
 import type { DType } from '../tensor/dtype.js';
@@ -10,11 +12,12 @@ import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { FileReader } from './file-reader.js';
 import { GgufReader } from './gguf-reader.js';
+import { OnnxReader } from './onnx-reader.js';
 import { GGUF_MAGIC, type GgufValue } from './gguf-types.js';
 import { checkHeaderLength } from './safetensors-header.js';
 import { SafetensorsReader } from './safetensors-reader.js';
 
-export type ModelFormat = 'safetensors' | 'gguf';
+export type ModelFormat = 'safetensors' | 'gguf' | 'onnx';
 
 export interface ModelTensorInfo {
   name: string;
@@ -44,15 +47,38 @@ export interface ModelSource {
 /** Which format the first bytes of a file say it is, or undefined. */
 export function detectFormat(head: Uint8Array, fileSize: number): ModelFormat | undefined {
   if (head.byteLength >= 4 && new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) === GGUF_MAGIC) return 'gguf';
-  if (head.byteLength >= 9) {
+  if (head.byteLength >= 9 && head[8] === 0x7b /* { */) {
     try {
       checkHeaderLength(head, fileSize);
+      return 'safetensors';
     } catch {
-      return undefined;
+      // not a sane safetensors length: try the next format
     }
-    if (head[8] === 0x7b /* { */) return 'safetensors';
   }
+  if (looksLikeOnnx(head)) return 'onnx';
   return undefined;
+}
+
+/** Tags of ModelProto fields 2–8 and 14 (producer, domain, version, doc, graph, opsets, metadata). */
+const MODEL_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72]);
+
+/** ir_version (field 1, varint 1..127) first, then another ModelProto field, as every ONNX writer emits. */
+function looksLikeOnnx(head: Uint8Array): boolean {
+  return head.byteLength >= 3 && head[0] === 0x08 && head[1] >= 1 && head[1] < 0x80 && MODEL_TAGS.has(head[2]);
+}
+
+function fromOnnx(r: OnnxReader): ModelSource {
+  const metadata: Record<string, GgufValue> = { ...r.metadata };
+  if (r.skipped.length > 0) metadata['onnx.skipped'] = r.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  return {
+    format: 'onnx',
+    path: r.path,
+    tensors: r.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, byteLength: t.byteLength })),
+    metadata,
+    read: (name) => r.read(name),
+    readBytes: (name) => r.readBytes(name),
+    close: () => r.close(),
+  };
 }
 
 function fromGguf(r: GgufReader): ModelSource {
@@ -82,7 +108,7 @@ function fromSafetensors(r: SafetensorsReader): ModelSource {
   };
 }
 
-/** Open a safetensors or GGUF file; anything else is a FormatError. */
+/** Open a safetensors, GGUF or ONNX file; anything else is a FormatError. */
 export async function openModelSource(path: string): Promise<ModelSource> {
   const probe = await FileReader.open(path);
   let format: ModelFormat | undefined;
@@ -93,5 +119,9 @@ export async function openModelSource(path: string): Promise<ModelSource> {
   }
   if (format === 'gguf') return fromGguf(await GgufReader.open(path));
   if (format === 'safetensors') return fromSafetensors(await SafetensorsReader.open(path));
-  throw new FormatError('format', `${path} is neither a GGUF file (magic "GGUF") nor a safetensors file (sane header length, JSON object)`);
+  if (format === 'onnx') return fromOnnx(await OnnxReader.open(path));
+  throw new FormatError(
+    'format',
+    `${path} is neither a GGUF file (magic "GGUF"), a safetensors file (sane header length, JSON object) nor an ONNX model (ir_version first)`,
+  );
 }

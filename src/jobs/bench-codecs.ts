@@ -10,6 +10,7 @@ import { Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { numel } from '../tensor/shape.js';
 import { TensorhiveError } from '../errors/index.js';
+import { zstdSize } from './zstd-optional.js';
 
 export interface CodecBenchRow {
   codec: string;
@@ -21,6 +22,12 @@ export interface CodecBenchRow {
   decodeMBps: number;
   /** Tensors the codec could not encode (shape/dtype), skipped. */
   skipped: number;
+  /**
+   * Lossless codecs only: zstd level 3's ratio on the same source bytes (the
+   * tensors this codec encoded), measured in the same run. Absent when
+   * zstd-napi is not installed.
+   */
+  zstdRatio?: number;
 }
 
 export interface CodecBench {
@@ -76,7 +83,14 @@ export function benchCodecs(tensors: readonly { name: string; tensor: Tensor }[]
   const elements = tensors.reduce((a, t) => a + t.tensor.numel, 0);
   const baseline = { memcpyMBps: memcpyMBps(elements * 4, clock, minMs) };
   const rows: CodecBenchRow[] = [];
+  // zstd's compressed size per tensor, computed once and shared by the lossless rows.
+  const zstdBytes = new Map<Tensor, number | undefined>();
+  const zstdOf = (t: Tensor): number | undefined => {
+    if (!zstdBytes.has(t)) zstdBytes.set(t, zstdSize(t.bytes, 3));
+    return zstdBytes.get(t);
+  };
   for (const codec of codecs) {
+    let zBytes: number | undefined = codec.lossless ? 0 : undefined;
     let srcBytes = 0;
     let outBytes = 0;
     let f32Bytes = 0;
@@ -115,6 +129,10 @@ export function benchCodecs(tensors: readonly { name: string; tensor: Tensor }[]
       n += ref.length;
       srcBytes += tensor.byteLength;
       outBytes += payload.byteLength;
+      if (zBytes !== undefined) {
+        const z = zstdOf(tensor);
+        zBytes = z === undefined ? undefined : zBytes + z;
+      }
       f32Bytes += numel(tensor.shape) * 4;
     }
     if (n === 0) continue;
@@ -127,6 +145,7 @@ export function benchCodecs(tensors: readonly { name: string; tensor: Tensor }[]
       encodeMBps: f32Bytes / 1e6 / (encMs / 1000),
       decodeMBps: f32Bytes / 1e6 / (decMs / 1000),
       skipped,
+      ...(zBytes !== undefined && zBytes > 0 ? { zstdRatio: srcBytes / zBytes } : {}),
     };
     rows.push(row);
     options.onRow?.(row);

@@ -14,6 +14,8 @@ import { type PlannedTensor, openSink, outputFormatOf, sinkRefusal } from './out
 import { TensorSelector, type SelectOptions } from './select.js';
 import { chooseCodec, type SelectTarget } from '../codecs/select/choose-codec.js';
 import { CodecStats, type CodecStatsRow } from '../codecs/select/codec-stats.js';
+import type { AwqParams } from '../codecs/awq.js';
+import { AwqCalibration } from './awq-calibration.js';
 
 /** The codec name that asks the job to pick a codec per tensor. */
 export const AUTO = 'auto';
@@ -26,6 +28,11 @@ export interface CompressOptions extends SelectOptions {
   params?: Record<string, unknown>;
   /** Codec for selected tensors the main codec cannot encode (default `raw`: kept as they are). */
   fallback?: string;
+  /**
+   * With codec `awq`: a safetensors file of calibration activations per layer
+   * (naming rule in awq-calibration.ts). Without it awq is plain INT4 g128.
+   */
+  calibration?: string;
   /** Decode each tensor again and report its SQNR (default true). */
   measure?: boolean;
   onProgress?: (p: CompressProgress) => void;
@@ -82,6 +89,7 @@ export async function compressFile(input: string, output: string, options: Compr
   const auto = options.codec === AUTO;
   if (auto && format !== 'thive') throw new ArgumentError(`--codec auto may pick any codec, so it writes .thive files only; got ${JSON.stringify(output)}`);
   if (!auto && options.target) throw new ArgumentError('options.target goes with codec auto only');
+  if (options.calibration !== undefined && options.codec !== 'awq') throw new ArgumentError(`options.calibration goes with codec awq only, got codec ${JSON.stringify(options.codec)}`);
   const stats = auto ? new CodecStats() : undefined;
   const main = auto ? codecByName('raw') : codecByName(options.codec);
   const mainParams = main.params(options.params ?? {});
@@ -98,7 +106,9 @@ export async function compressFile(input: string, output: string, options: Compr
   const measure = options.measure ?? true;
 
   const source = await openModelSource(input);
+  let calibration: AwqCalibration | undefined;
   try {
+    if (options.calibration !== undefined) calibration = await AwqCalibration.open(options.calibration);
     const plans: Plan[] = source.tensors.map((info) => {
       const quantized = info.dtype === undefined && info.ggmlType !== undefined ? codecByGgmlType(info.ggmlType) : undefined;
       const dtype: DType = info.dtype ?? 'F32';
@@ -141,7 +151,11 @@ export async function compressFile(input: string, output: string, options: Compr
           reasons = sel.reasons;
         } else {
           const tensor = await source.read(p.name);
-          payload = p.codec.encode(tensor, p.params);
+          if (calibration && p.codec === main && p.decision === 'compressed') {
+            let decision: string;
+            ({ payload, decision } = await calibration.encode(p.name, tensor, p.params as AwqParams));
+            plan = { ...p, decision };
+          } else payload = p.codec.encode(tensor, p.params);
           if (measure && p.codec.family !== 'raw') {
             const back = p.codec.decode(payload, p.shape, tensor.dtype, p.params);
             sqnr = sqnrDb(tensor.toF32(), back.toF32());
@@ -182,6 +196,7 @@ export async function compressFile(input: string, output: string, options: Compr
       ratio: bytesOut === 0 ? 1 : bytesIn / bytesOut,
     };
   } finally {
+    await calibration?.close();
     await source.close();
   }
 }

@@ -7,7 +7,7 @@ import { codecById, codecByGgmlType } from '../codecs/registry.js';
 import { type DType, dtypeInfo } from '../tensor/dtype.js';
 import { type Shape, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { openModelSource } from '../format/model-source.js';
+import { type ModelFormat, openModelSource } from '../format/model-source.js';
 import { ThiveReader } from '../format/thive-file.js';
 
 export interface AnyTensorEntry {
@@ -23,7 +23,7 @@ export interface AnyTensorEntry {
 }
 
 export interface AnyModelFile {
-  format: 'thive' | 'gguf' | 'safetensors';
+  format: 'thive' | ModelFormat;
   entries: AnyTensorEntry[];
   metadata: Record<string, unknown>;
   /** The tensor in its source dtype (decoded when it is stored compressed). */

@@ -30,10 +30,15 @@ const ID_TABLE: Record<number, string> = {
   31: 'zerorun',
   32: 'sparse',
   33: 'dict',
+  34: 'lowrank',
+  35: 'awq',
 };
 
 /** Shapes every codec accepts (rows a multiple of 256, the largest GGML block). */
 const SHAPES: number[][] = [[256], [2, 512], [3, 1, 256]];
+/** Structural codecs (low-rank, AWQ) take matrices only. */
+const MATRIX_SHAPES: number[][] = [[4, 256], [2, 512], [16, 128]];
+const shapesOf = (c: AnyCodec): number[][] => (c.family === 'structural' ? MATRIX_SHAPES : SHAPES);
 const SOURCE_DTYPES: DType[] = ['F32', 'BF16'];
 
 /** The dtype decode must return, by the contract in codec.ts. */
@@ -90,7 +95,7 @@ describe('codec registry', () => {
       for (const dtype of SOURCE_DTYPES) {
         it(`encode -> decode keeps the shape/dtype contract and payloadBytes from ${dtype}`, () => {
           const p = c.params();
-          SHAPES.forEach((shape, k) => {
+          shapesOf(c).forEach((shape, k) => {
             const t = tensorOf(shape, dtype, 100 + k);
             c.check(t.shape, dtype, p);
             const payload = c.encode(t, p);

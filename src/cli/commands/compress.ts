@@ -54,6 +54,7 @@ export async function compressCommand(args: string[]): Promise<number> {
       lossless: { type: 'boolean' },
       explain: { type: 'boolean' },
       json: { type: 'boolean' },
+      calibration: { type: 'string' },
     },
     1,
   );
@@ -89,6 +90,7 @@ export async function compressCommand(args: string[]): Promise<number> {
       minElements,
       fallback: values.fallback,
       ...(target ? { target } : {}),
+      ...(values.calibration !== undefined ? { calibration: values.calibration } : {}),
       signal,
       onProgress: (p) => progress.update(p.done, p.total, p.name),
     });

@@ -173,7 +173,10 @@ export function chooseCodec(tensor: Tensor, target: SelectTarget = {}, options: 
     else if (profile.nonFinite > 0) reasons.push(`lossy codecs: skipped, ${profile.nonFinite} non-finite values`);
     else {
       // Smallest payload first: the first one that meets the floors beats every later one.
-      const lossy = CODECS.filter((c) => !c.lossless && c.family !== 'raw')
+      // Structural codecs (lowrank, awq) are asked for by name: they need calibration
+      // data or an SVD whose cost only pays on tensors known to have rank structure.
+      reasons.push('structural codecs (lowrank, awq): not auto-selected, ask for them by name');
+      const lossy = CODECS.filter((c) => !c.lossless && c.family !== 'raw' && c.family !== 'structural')
         .map((c) => ({ c, size: sizeFor(c, tensor) }))
         .filter((x) => x.size !== undefined)
         .sort((a, b) => (a.size as number) - (b.size as number));
