@@ -2,12 +2,14 @@
  * The state the hive's parts share: options, the catalog, the tier clients,
  * the ledger, per-tensor metadata and counters. Plain data, owned by Hive.
  */
+import type { CodecPool } from './codec-pool.js';
 import { CodecStats } from '../codecs/select/codec-stats.js';
 import { Catalog, Prefetcher, type ChunkRecord, type PolicyView } from '../scheduler/index.js';
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import type { TierKind } from '../tiers/driver.js';
 import { Emitter } from './emitter.js';
 import { Ledger } from './ledger.js';
+import { Mutex } from './mutex.js';
 import { chunkTierKey } from './manifest.js';
 import type { ResolvedOptions } from './options.js';
 import type { TierClient } from './tier-client.js';
@@ -39,10 +41,16 @@ export class HiveCore {
   codecFallbacks = 0;
   readonly restarts = new Map<TierKind, number>();
   readonly down = new Set<TierKind>();
+  /** Tiers that crossed their high-water mark since they were last under it (planned once per crossing). */
+  readonly overMark = new Set<TierKind>();
+  /** Writers (put, delete, lease write-back, moves, manifest rewrites) run one at a time. */
+  readonly writes = new Mutex();
 
   constructor(
     readonly options: ResolvedOptions,
     readonly clients: Map<TierKind, TierClient>,
+    /** The codec pool (absent: everything is coded inline). */
+    readonly codecs: CodecPool | undefined = undefined,
   ) {
     this.catalog = new Catalog({ clock: options.clock });
     this.ledger = new Ledger(options.tiers);
@@ -67,11 +75,26 @@ export class HiveCore {
     return c.elements * dtypeInfo(this.meta.get(c.key)!.dtype).bytes;
   }
 
-  /** Tiers that must hold a copy besides a primary on `primary`. */
-  requiredCopies(primary: TierKind): TierKind[] {
-    if (this.options.durability === 'disk' && primary !== 'disk') return ['disk'];
-    if (primary === 'gpu') return [this.kinds.find((k) => k !== 'gpu')!];
-    return [];
+  /**
+   * The copies a primary on `primary` needs, each as the tiers that may hold
+   * it (fastest first): with durability 'disk' one on disk; on the GPU (a
+   * cache whose restarted actor starts empty) one on any tier below it — the
+   * next tier down while it has room, else a slower one.
+   */
+  copyNeeds(primary: TierKind): TierKind[][] {
+    const needs: TierKind[][] = [];
+    if (this.options.durability === 'disk' && primary !== 'disk') needs.push(['disk']);
+    if (primary === 'gpu') {
+      const below = this.kinds.filter((k) => k !== 'gpu');
+      const live = below.filter((k) => !this.down.has(k));
+      needs.push(live.length > 0 ? live : below);
+    }
+    return needs;
+  }
+
+  /** Tiers slower than `kind` that are up, fastest first. */
+  slowerLive(kind: TierKind): TierKind[] {
+    return this.kinds.slice(this.kinds.indexOf(kind) + 1).filter((k) => !this.down.has(k));
   }
 
   /** `tiers` ordered fastest first. */

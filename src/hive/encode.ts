@@ -9,7 +9,10 @@ import { chooseCodec, type SelectTarget } from '../codecs/select/choose-codec.js
 import type { CodecStats } from '../codecs/select/codec-stats.js';
 import { encodeBlob } from '../format/blob.js';
 import { compressTensor } from '../format/compress.js';
+import { ActorDeadError } from '../errors/index.js';
+import { JobCrashedError } from '../runtime/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { CodecPool } from './codec-pool.js';
 
 export interface EncodedChunk {
   readonly blob: Uint8Array;
@@ -36,6 +39,26 @@ export function encodeChunk(t: Tensor, codec: string, params: Record<string, unk
   }
   const t0 = clock.now();
   const blob = compressTensor(t, codec, params);
+  stats.attempt(codec, clock.now() - t0);
+  stats.chose(codec, t.byteLength, blob.byteLength);
+  return { blob, codec, checksum: blobChecksum(blob) };
+}
+
+/**
+ * encodeChunk, through the codec pool when there is one and the chunk is big
+ * enough (a named codec only: 'auto' keeps its stats here). A pool that is
+ * down or a job that crashed past its retries falls back to encoding inline.
+ */
+export async function encodeChunkVia(pool: CodecPool | undefined, t: Tensor, codec: string, params: Record<string, unknown> | undefined, stats: CodecStats, clock: Clock): Promise<EncodedChunk> {
+  if (!pool || codec === 'auto' || t.byteLength < pool.offloadBytes) return encodeChunk(t, codec, params, stats, clock);
+  const t0 = clock.now();
+  let blob: Uint8Array;
+  try {
+    blob = await pool.encode(t, codec, params);
+  } catch (err) {
+    if (err instanceof ActorDeadError || err instanceof JobCrashedError) return encodeChunk(t, codec, params, stats, clock);
+    throw err;
+  }
   stats.attempt(codec, clock.now() - t0);
   stats.chose(codec, t.byteLength, blob.byteLength);
   return { blob, codec, checksum: blobChecksum(blob) };

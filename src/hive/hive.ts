@@ -7,56 +7,43 @@
  *   const back = await hive.get('layer.0.weight');
  *   await hive.stop();
  *
- * Writers (put, delete, lease write-back, moves) run one at a time; reads run
- * beside them and re-read the catalog when a move or a replace passes them.
+ * Writers (put, delete, lease write-back, moves) run one at a time
+ * (core.writes); reads run beside them and re-read the catalog when a move or
+ * a replace passes them. The parts live in their own files: reader.ts (get),
+ * acquire.ts (leases), pins.ts, watch.ts (supervision events), debug.ts.
  */
-import { ActorDeadError, ArgumentError, TensorhiveError } from '../errors/index.js';
+import { ActorDeadError, TensorhiveError } from '../errors/index.js';
 import { BufferPool } from '../scheduler/index.js';
 import { dtypeInfo } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { TierKind } from '../tiers/driver.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { openGpuDevice } from '../tiers/gpu/index.js';
-import { assemble } from './chunker.js';
+import { acquireLease } from './acquire.js';
+import { CodecPool } from './codec-pool.js';
 import { HiveCore } from './core.js';
+import { makeDebug, type HiveDebug } from './debug.js';
 import type { HiveEventType, HiveListener } from './emitter.js';
-import { HiveLease } from './lease.js';
 import { chunkTierKey, manifestKey } from './manifest.js';
-import { rebalance, relocateLostGpuChunks } from './placement.js';
-import { deleteBlobs, storeTensor } from './put.js';
-import { StaleRead, readChunk } from './read.js';
-import { recoverFromDisk } from './recovery.js';
-import { Mutex } from './mutex.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
+import { setPin } from './pins.js';
+import { rebalance } from './placement.js';
+import { deleteBlobs, storeTensor } from './put.js';
+import { Reader } from './reader.js';
+import { recoverFromDisk } from './recovery.js';
 import { buildStats } from './stats.js';
-import { TIERS_PATH, buildTree, type Tree } from './tree.js';
+import { buildTree, type Tree } from './tree.js';
 import type { AcquireOptions, HiveOptions, HiveStats, Lease, PutOptions } from './types.js';
 import { checkAcquire, checkKey, checkPut } from './validate.js';
+import { watchTree } from './watch.js';
 
-/** Test and chaos hooks: not part of the stable API. */
-export interface HiveDebug {
-  /** End the tier actor's worker thread at once (inline hosts: crash it by message). */
-  killTier(kind: TierKind): void;
-  /** Resolves at the next restart of that tier's actor. */
-  restarted(kind: TierKind): Promise<void>;
-  /** The tier key chunk `index` of `key` is stored under. */
-  tierKeyOf(key: string, index: number): string;
-  /** Raw access to a tier actor (corrupt a blob, inspect keys). */
-  tierPut(kind: TierKind, tierKey: string, blob: Uint8Array): Promise<void>;
-  tierKeys(kind: TierKind): Promise<string[]>;
-  readonly core: HiveCore;
-}
-
-const PREFETCH_CACHE = 64;
+export type { HiveDebug } from './debug.js';
 
 export class Hive {
   /** Messages from start (e.g. "no GPU adapter: starting without a GPU tier"). */
   readonly notices: string[];
   readonly debug: HiveDebug;
   private readonly core: HiveCore;
-  private readonly writes = new Mutex();
   private readonly pool: BufferPool;
-  private readonly prefetched = new Map<string, Promise<Tensor | undefined>>();
-  private readonly lastExit = new Map<TierKind, string>();
+  private readonly reader: Reader;
   private stopping: Promise<void> | undefined;
 
   /** Validate, build the supervision tree, start it, and rebuild the catalog from disk. */
@@ -74,9 +61,10 @@ export class Hive {
         budgetOnly = true;
       }
     }
-    const tree = buildTree(o, budgetOnly);
+    const codecs = CodecPool.create(o);
+    const tree = buildTree(o, budgetOnly, codecs?.childSpec());
     await tree.system.start();
-    const hive = new Hive(o, tree, notices);
+    const hive = new Hive(o, tree, notices, codecs);
     try {
       if (o.tiers.some((t) => t.kind === 'disk')) {
         const r = await recoverFromDisk(hive.core);
@@ -93,32 +81,14 @@ export class Hive {
     o: ResolvedOptions,
     private readonly tree: Tree,
     notices: string[],
+    codecs: CodecPool | undefined,
   ) {
     this.notices = notices;
-    this.core = new HiveCore(o, tree.clients);
+    this.core = new HiveCore(o, tree.clients, codecs);
     this.pool = new BufferPool({ capBytes: o.expandedCap, clock: o.clock });
-    tree.system.subscribe((e) => {
-      if (this.stopping) return;
-      if (e.type === 'exit' && e.actor.startsWith(`${TIERS_PATH}/`)) {
-        const kind = e.actor.slice(TIERS_PATH.length + 1) as TierKind;
-        this.lastExit.set(kind, e.reason);
-        if (kind === 'gpu') {
-          // The GPU's bytes died with its actor: the copies below are the primaries now.
-          this.core.gpuEpoch++;
-          this.core.ledger.clear('gpu');
-          relocateLostGpuChunks(this.core);
-        }
-      } else if (e.type === 'restart' && e.supervisor === TIERS_PATH) {
-        const kind = e.child as TierKind;
-        this.core.restarts.set(kind, (this.core.restarts.get(kind) ?? 0) + 1);
-        this.core.events.emit({ type: 'restart', tier: kind, reason: this.lastExit.get(kind) ?? 'unknown' });
-      } else if (e.type === 'lifecycle' && e.to === 'failed' && e.actor.startsWith(`${TIERS_PATH}/`)) {
-        const kind = e.actor.slice(TIERS_PATH.length + 1) as TierKind;
-        this.core.down.add(kind);
-        this.core.events.emit({ type: 'tier-down', tier: kind, reason: this.lastExit.get(kind) ?? 'restart intensity exceeded' });
-      }
-    });
-    this.debug = this.makeDebug();
+    this.reader = new Reader(this.core);
+    tree.system.subscribe(watchTree(this.core, () => this.stopping !== undefined));
+    this.debug = makeDebug(this.core, tree);
   }
 
   /** Store `tensor` under `key` (replacing any tensor there). Resolves once stored (and fsynced with durability 'disk'). */
@@ -126,53 +96,14 @@ export class Hive {
     checkKey(key);
     const put = checkPut(tensor, opts, this.core.options.codec, this.core.kinds);
     this.checkRunning();
-    await this.writes.run(() => storeTensor(this.core, key, tensor, put));
+    await this.core.writes.run(() => storeTensor(this.core, key, tensor, put));
   }
 
   /** The tensor under `key` in its source dtype (lossy codecs: decoded values), or undefined. */
   async get(key: string): Promise<Tensor | undefined> {
     checkKey(key);
     this.checkRunning();
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const rec = this.core.catalog.tensor(key);
-      const meta = this.core.meta.get(key);
-      if (!rec || !meta) return undefined;
-      try {
-        const parts: Array<{ elementOffset: number; tensor: Tensor }> = [];
-        for (const c of rec.chunks) parts.push({ elementOffset: c.elementOffset, tensor: await this.readAccess(key, meta.gen, c.id) });
-        return assemble(rec.shape, rec.dtype, parts);
-      } catch (err) {
-        if (!(err instanceof StaleRead)) throw err;
-      }
-    }
-    throw new TensorhiveError('ERR_CONFLICT', `tensor ${JSON.stringify(key)} kept changing while it was read`);
-  }
-
-  /** One chunk read on behalf of a caller: recorded, prefetch-aware, stall time counted. */
-  private async readAccess(key: string, gen: number, id: string): Promise<Tensor> {
-    const { catalog, prefetcher, options } = this.core;
-    if (!catalog.chunk(id)) throw new StaleRead(key);
-    catalog.recordAccess(id);
-    const ahead = prefetcher.onAccess(id);
-    const ck = `${gen}:${id}`;
-    const pending = this.prefetched.get(ck);
-    this.prefetched.delete(ck);
-    for (const next of ahead) this.prefetch(next);
-    const t0 = options.clock.now();
-    const t = (pending ? await pending : undefined) ?? (await readChunk(this.core, key, gen, id));
-    const waited = options.clock.now() - t0;
-    if (waited > 0) prefetcher.recordStall(waited);
-    return t;
-  }
-
-  private prefetch(id: string): void {
-    const c = this.core.catalog.chunk(id);
-    const meta = c && this.core.meta.get(c.key);
-    if (!c || !meta) return;
-    const ck = `${meta.gen}:${id}`;
-    if (this.prefetched.has(ck)) return;
-    this.prefetched.set(ck, readChunk(this.core, c.key, meta.gen, id).catch(() => undefined));
-    if (this.prefetched.size > PREFETCH_CACHE) this.prefetched.delete(this.prefetched.keys().next().value!);
+    return this.reader.get(key);
   }
 
   /** Expand `key` into a pooled buffer and hold it until release(); its chunks are never moved meanwhile. */
@@ -180,51 +111,14 @@ export class Hive {
     checkKey(key);
     const o = checkAcquire(opts);
     this.checkRunning();
-    const rec = await this.writes.run(async () => {
-      const r = this.core.catalog.tensor(key);
-      if (!r) throw new ArgumentError(`no tensor under key ${JSON.stringify(key)}`);
-      for (const c of r.chunks) this.core.catalog.apply(c.id, { type: 'LEASE' });
-      return r;
-    });
-    const unlease = (): void => {
-      for (const c of rec.chunks) this.core.catalog.tryApply(c.id, { type: 'RELEASE' });
-    };
-    let buf;
-    try {
-      buf = await this.pool.acquire(rec.logicalBytes, o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs });
-    } catch (err) {
-      unlease();
-      throw err;
-    }
-    try {
-      const t = await this.get(key);
-      if (!t) throw new ArgumentError(`no tensor under key ${JSON.stringify(key)}`);
-      buf.bytes.set(t.bytes);
-      const tensor = new Tensor(rec.dtype, rec.shape, buf.bytes);
-      const pooled = buf;
-      return new HiveLease(key, tensor, o.write, 'cpu', async (lease) => {
-        try {
-          unlease();
-          if (lease.writable) {
-            const meta = this.core.meta.get(key);
-            await this.put(key, lease.tensor, { codec: meta?.requested, params: meta?.params });
-          }
-        } finally {
-          pooled.release();
-        }
-      });
-    } catch (err) {
-      unlease();
-      buf.release();
-      throw err;
-    }
+    return acquireLease({ core: this.core, pool: this.pool, get: (k) => this.get(k), put: (k, t, p) => this.put(k, t, p) }, key, o);
   }
 
   /** Remove `key`; false when there was none. Refused while leased. */
   async delete(key: string): Promise<boolean> {
     checkKey(key);
     this.checkRunning();
-    return this.writes.run(async () => {
+    return this.core.writes.run(async () => {
       const { catalog } = this.core;
       const rec = catalog.tensor(key);
       const meta = this.core.meta.get(key);
@@ -249,27 +143,21 @@ export class Hive {
     return this.core.catalog.keys();
   }
 
-  /** Keep `key` where it is: never moved or evicted until unpinned. False when there is no such tensor. */
+  /** Keep `key` where it is: never moved or evicted until unpinned (persisted with durability 'disk'). False when there is no such tensor. */
   pin(key: string): boolean {
-    return this.setPin(key, true);
+    checkKey(key);
+    return setPin(this.core, key, true);
   }
 
   unpin(key: string): boolean {
-    return this.setPin(key, false);
-  }
-
-  private setPin(key: string, pinned: boolean): boolean {
     checkKey(key);
-    const rec = this.core.catalog.tensor(key);
-    if (!rec) return false;
-    for (const c of rec.chunks) this.core.catalog.apply(c.id, { type: pinned ? 'PIN' : 'UNPIN' });
-    return true;
+    return setPin(this.core, key, false);
   }
 
-  /** Run the policy's plan now (puts run it when a tier passes its high mark). Returns the moves made. */
+  /** Run the policy's plan now (puts run it when a tier crosses its high mark). Returns the moves made. */
   rebalance(): Promise<number> {
     this.checkRunning();
-    return this.writes.run(() => rebalance(this.core));
+    return this.core.writes.run(() => rebalance(this.core));
   }
 
   on<T extends HiveEventType>(type: T, fn: HiveListener<T>): () => void {
@@ -283,8 +171,8 @@ export class Hive {
   /** Stop the tree (tiers in reverse order). Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.writes.run(async () => {});
-      await Promise.allSettled([...this.prefetched.values()]);
+      await this.core.writes.run(async () => {});
+      await this.reader.settle();
       await this.tree.system.stop();
     })();
     return this.stopping;
@@ -292,32 +180,5 @@ export class Hive {
 
   private checkRunning(): void {
     if (this.stopping) throw new ActorDeadError('hive', 'stopped');
-  }
-
-  private makeDebug(): HiveDebug {
-    const core = this.core;
-    return {
-      core,
-      killTier: (kind) => {
-        const word = this.tree.kills.get(kind);
-        if (!word) throw new ArgumentError(`no tier ${kind}`);
-        if (core.options.workers) {
-          const w = new Int32Array(word);
-          Atomics.add(w, 0, 1);
-          Atomics.notify(w, 0);
-        } else void core.client(kind).crash();
-      },
-      restarted: (kind) => new Promise<void>((resolve) => {
-        const off = core.events.on('restart', (e) => {
-          if (e.tier === kind) {
-            off();
-            resolve();
-          }
-        });
-      }),
-      tierKeyOf: (key, index) => core.tierKeyOf({ key, index }),
-      tierPut: (kind, tierKey, blob) => core.client(kind).put(tierKey, blob),
-      tierKeys: (kind) => core.client(kind).keys(),
-    };
   }
 }

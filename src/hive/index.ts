@@ -1,5 +1,6 @@
 /** The public hive: Hive.start(), put/get/acquire/stats/stop, its options, events and byte sizes. */
-export { Hive, type HiveDebug } from './hive.js';
+export { Hive } from './hive.js';
+export type { HiveDebug } from './debug.js';
 export { parseByteSize, formatBytes } from './bytes.js';
 export { HiveLease } from './lease.js';
 export { MAX_HIVE_KEY_BYTES } from './validate.js';
@@ -15,3 +16,5 @@ export type {
   PutOptions,
   TierReport,
 } from './types.js';
+export { hiveMetrics, type HiveMetrics, type HiveMetricsOptions, type MetricsSource } from './metrics.js';
+export * from './client/index.js';

@@ -20,6 +20,8 @@ export interface Manifest extends TensorSpec {
   /** The codec asked for at put (what a writable lease re-encodes with). */
   readonly requested: string;
   readonly params?: Record<string, unknown>;
+  /** Pinned (never moved or evicted); absent: not pinned. */
+  readonly pinned?: boolean;
 }
 
 export function manifestKey(key: string): string {
@@ -59,6 +61,7 @@ export function parseManifest(bytes: Uint8Array, tierKey: string): Manifest {
   if (!isDType(m.dtype)) throw new FormatError(`${where}.dtype`, `unknown dtype ${JSON.stringify(m.dtype)}`);
   if (typeof m.codec !== 'string' || typeof m.requested !== 'string') throw new FormatError(`${where}.codec`, 'must be a codec name');
   if (!Array.isArray(m.shape) || !m.shape.every(isCount)) throw new FormatError(`${where}.shape`, 'must be non-negative integers');
+  if (m.pinned !== undefined && typeof m.pinned !== 'boolean') throw new FormatError(`${where}.pinned`, 'must be a boolean');
   if (!Array.isArray(m.chunks)) throw new FormatError(`${where}.chunks`, 'must be an array');
   for (const c of m.chunks as ChunkSpec[]) {
     if (!c || !isCount(c.index) || !isCount(c.elementOffset) || !isCount(c.elements) || !isCount(c.blobBytes) || !isCount(c.checksum)) {

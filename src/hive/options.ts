@@ -8,6 +8,7 @@ import { ArgumentError, TensorhiveError } from '../errors/index.js';
 import { keepOnGpu, nextUse, offloadToDisk, offloadToRam, smart, type Policy } from '../scheduler/index.js';
 import type { TierKind } from '../tiers/driver.js';
 import { parseByteSize } from './bytes.js';
+import { defaultCodecThreads } from './codec-pool.js';
 import type { HiveOptions, PolicyName } from './types.js';
 
 export interface ResolvedOptions {
@@ -23,12 +24,16 @@ export interface ResolvedOptions {
   readonly expandedCap: number;
   readonly prefetch: number;
   readonly workers: boolean;
+  readonly codecThreads: number;
+  readonly codecOffloadBytes: number;
   readonly gpu: 'auto' | 'device' | 'budget-only';
   readonly clock: Clock;
 }
 
 const RAM_BLOCK = 4096;
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024 - 4096;
+/** See codec-pool.ts: below this a pool round trip costs more than it frees the main thread. */
+export const DEFAULT_CODEC_OFFLOAD_BYTES = 1024 * 1024;
 const POLICIES: Readonly<Record<PolicyName, () => Policy>> = {
   keepOnGpu: () => keepOnGpu(),
   offloadToRam: () => offloadToRam(0.9),
@@ -130,6 +135,8 @@ export function resolveOptions(options: HiveOptions | undefined): ResolvedOption
     expandedCap,
     prefetch: positiveInt(o.prefetch, 'options.prefetch', 2, 0),
     workers: o.workers !== false,
+    codecThreads: positiveInt(o.codecThreads, 'options.codecThreads', defaultCodecThreads(), 0),
+    codecOffloadBytes: parseByteSize(o.codecOffloadBytes ?? DEFAULT_CODEC_OFFLOAD_BYTES, 'options.codecOffloadBytes'),
     gpu: gpuMode,
     clock: o.clock ?? new SystemClock(),
   };

@@ -13,7 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { TierKind } from '../tiers/driver.js';
 import { layoutChunks, sliceChunk } from './chunker.js';
 import type { HiveCore } from './core.js';
-import { encodeChunk, type EncodedChunk } from './encode.js';
+import { encodeChunkVia, type EncodedChunk } from './encode.js';
 import { chunkTierKey, encodeManifest, manifestKey, type Manifest } from './manifest.js';
 import { dropBlob, placeChunk, type Placed } from './placement.js';
 import type { CheckedPut } from './validate.js';
@@ -52,7 +52,7 @@ export async function storeTensor(core: HiveCore, key: string, tensor: Tensor, p
       const part = sliceChunk(tensor, c, layout.shapeOf(c));
       let enc: EncodedChunk;
       try {
-        enc = encodeChunk(part, codec, codec === put.codec ? put.params : undefined, core.codecStats, core.options.clock);
+        enc = await encodeChunkVia(core.codecs, part, codec, codec === put.codec ? put.params : undefined, core.codecStats, core.options.clock);
       } catch (err) {
         if (!(err instanceof TensorhiveError) || codec === 'raw') throw err;
         // Seed 004's fallback: a codec that fails on this tensor is not tried again; it is stored raw.
@@ -69,7 +69,7 @@ export async function storeTensor(core: HiveCore, key: string, tensor: Tensor, p
           i = -1;
           continue;
         }
-        enc = encodeChunk(part, codec, undefined, core.codecStats, core.options.clock);
+        enc = await encodeChunkVia(core.codecs, part, codec, undefined, core.codecStats, core.options.clock);
       }
       used.add(enc.codec);
       const tierKey = chunkTierKey(gen, key, c.index);
@@ -82,7 +82,7 @@ export async function storeTensor(core: HiveCore, key: string, tensor: Tensor, p
     if (core.options.durability === 'disk') {
       const m: Manifest = {
         v: 1, key, gen, shape: [...tensor.shape], dtype: tensor.dtype, codec: recorded, logicalBytes: tensor.byteLength, chunks,
-        requested: put.codec, ...(put.params ? { params: put.params } : {}),
+        requested: put.codec, ...(put.params ? { params: put.params } : {}), ...(pinOf(core, key, put) ? { pinned: true } : {}),
       };
       await core.putTo('disk', manifestKey(key), encodeManifest(m));
       await core.client('disk').sync();
@@ -101,10 +101,15 @@ function blobsOf(s: StoredChunk): ChunkBlobs {
   return { tierKey: s.tierKey, tiers: [s.tier, ...s.copies], bytes: s.blobBytes, logical: s.logical };
 }
 
+/** A put's pin: asked for, or kept from the tensor it replaces. */
+function pinOf(core: HiveCore, key: string, put: CheckedPut): boolean {
+  return put.pin ?? core.catalog.tensor(key)?.chunks.some((c) => c.pinned) ?? false;
+}
+
 function swapIn(core: HiveCore, key: string, tensor: Tensor, gen: number, codec: string, put: CheckedPut, chunks: ChunkSpec[], stored: StoredChunk[]): void {
   const { catalog } = core;
   const old = catalog.tensor(key);
-  const pin = put.pin ?? old?.chunks.some((c) => c.pinned) ?? false;
+  const pin = pinOf(core, key, put);
   if (old) catalog.removeTensor(key);
   catalog.addTensor(key, { shape: [...tensor.shape], dtype: tensor.dtype, codec, logicalBytes: tensor.byteLength, chunks });
   core.meta.set(key, { gen, requested: put.codec, params: put.params, dtype: tensor.dtype });

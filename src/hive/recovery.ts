@@ -36,6 +36,7 @@ export async function recoverFromDisk(core: HiveCore): Promise<Recovered> {
       for (const c of core.catalog.tensor(m.key)!.chunks) {
         core.catalog.apply(c.id, { type: 'LOAD', tier: 'disk' });
         core.catalog.apply(c.id, { type: 'LOADED' });
+        if (m.pinned === true) core.catalog.apply(c.id, { type: 'PIN' });
         core.ledger.add('disk', c.blobBytes, c.elements * eb);
       }
       core.ledger.add('disk', bytes.byteLength, 0, 0);

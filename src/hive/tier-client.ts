@@ -44,6 +44,8 @@ function detached(b: Uint8Array): boolean {
 export class TierClient {
   /** Retries made after a crash (for stats and tests). */
   retries = 0;
+  /** Set when the tier went down for good (its supervisor gave up): calls reject at once. */
+  private downReason: string | undefined;
 
   constructor(
     readonly kind: TierKind,
@@ -51,12 +53,23 @@ export class TierClient {
     private readonly ref: ActorRef<TierMsg, TierReply>,
   ) {}
 
+  markDown(reason: string): void {
+    this.downReason = reason;
+  }
+
+  /** The error every call to a tier that is down rejects with: it names the tier. */
+  downError(): ActorDeadError {
+    return new ActorDeadError(`tier ${this.kind}`, `the ${this.kind} tier is down: ${this.downReason ?? 'its supervisor gave up'}`);
+  }
+
   private async call(msg: TierMsg, transfer?: ArrayBuffer[], again?: () => Promise<TierMsg>): Promise<TierValue> {
+    if (this.downReason !== undefined) throw this.downError();
     let r: TierReply;
     try {
       r = await this.ref.call(msg, transfer && transfer.length > 0 ? { timeoutMs: TIER_CALL_TIMEOUT_MS, transfer } : { timeoutMs: TIER_CALL_TIMEOUT_MS });
     } catch (err) {
       if (!(err instanceof ActorDeadError)) throw err;
+      if (this.downReason !== undefined) throw this.downError();
       this.retries++;
       const retry = again ? await again() : msg;
       r = await this.ref.call(retry, { timeoutMs: TIER_CALL_TIMEOUT_MS });

@@ -1,7 +1,17 @@
 /**
- * The hive's supervision tree: root (rest_for_one) → tiers (one_for_one,
- * intensity/period from the options) → one actor per tier, each in its own
- * worker thread (or inline). Built after validation, started by Hive.start.
+ * The hive's supervision tree, built after validation and started by Hive.start:
+ *
+ *   hive (rest_for_one)
+ *    ├─ tiers (one_for_one)
+ *    │   └─ <kind> (one_for_one, temporary) ── actor (the tier actor, worker or inline)
+ *    └─ codecs (service: the codec WorkerPool, when there is one)
+ *
+ * Each tier actor has its own small supervisor carrying the hive's
+ * intensity/period: a tier that keeps crashing exhausts ITS budget and goes
+ * down alone ('tier-down': its supervisor is temporary, so `tiers` does not
+ * restart it) while the other tiers keep serving. With the DESIGN's flat
+ * tiers supervisor one bad tier would restart every tier, and a second
+ * escalation would take the whole hive down.
  */
 import { join } from 'node:path';
 import { ActorSystem, inline, worker, type ActorStart, type ChildSpec } from '../runtime/index.js';
@@ -13,7 +23,16 @@ import { TierClient } from './tier-client.js';
 
 export const ROOT = 'hive';
 export const TIERS_PATH = `${ROOT}/tiers`;
-export const tierPath = (kind: TierKind): string => `${TIERS_PATH}/${kind}`;
+export const CODECS_ID = 'codecs';
+/** The supervisor of one tier's actor. */
+export const tierSupervisorPath = (kind: TierKind): string => `${TIERS_PATH}/${kind}`;
+export const TIER_ACTOR_ID = 'actor';
+export const tierPath = (kind: TierKind): string => `${tierSupervisorPath(kind)}/${TIER_ACTOR_ID}`;
+
+/** The tier whose supervisor is `path`, if it is one. */
+export function tierOfSupervisor(path: string, kinds: readonly TierKind[]): TierKind | undefined {
+  return kinds.find((k) => tierSupervisorPath(k) === path);
+}
 
 /** The largest RAM slab: big enough for any chunk blob, small enough not to waste a budget. */
 const MAX_RAM_SLAB = 64 * 1024 * 1024;
@@ -39,7 +58,7 @@ function ramSlabBytes(capacity: number, chunkSize: number): number {
   return Math.min(slab, capacity);
 }
 
-export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean): Tree {
+export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean, codecs: ChildSpec | undefined): Tree {
   const kills = new Map<TierKind, SharedArrayBuffer>();
   let slabs: RamSlabs | undefined;
   const children: ChildSpec[] = [];
@@ -56,7 +75,12 @@ export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean): Tree {
       arg = { kind: 'gpu', name: 'gpu', capacityBytes: t.capacityBytes, budgetOnly: gpuBudgetOnly, kill };
     }
     const start: ActorStart = o.workers ? worker(tierModule(), 'tierActor', arg) : inline(tierActor, arg);
-    children.push({ id: t.kind, start, shutdown: 30_000 });
+    children.push({
+      id: t.kind,
+      type: 'supervisor',
+      restart: 'temporary',
+      start: { strategy: 'one_for_one', intensity: o.intensity, period: o.periodMs, children: [{ id: TIER_ACTOR_ID, start, shutdown: 30_000 }] },
+    });
   }
   const system = new ActorSystem({
     name: ROOT,
@@ -65,7 +89,10 @@ export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean): Tree {
       strategy: 'rest_for_one',
       intensity: o.intensity,
       period: o.periodMs,
-      children: [{ id: 'tiers', type: 'supervisor', start: { strategy: 'one_for_one', intensity: o.intensity, period: o.periodMs, children } }],
+      children: [
+        { id: 'tiers', type: 'supervisor', start: { strategy: 'one_for_one', intensity: o.intensity, period: o.periodMs, children } },
+        ...(codecs ? [codecs] : []),
+      ],
     },
   });
   const clients = new Map<TierKind, TierClient>();

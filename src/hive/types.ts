@@ -34,6 +34,10 @@ export interface HiveOptions {
   expandedCap?: ByteSize;
   /** Chunks fetched and decoded ahead once an access order is known (default 2). */
   prefetch?: number;
+  /** Worker threads of the codec pool (default: cores − 1, at most 4); 0: every encode/decode runs on the main thread. Needs `workers`. */
+  codecThreads?: number;
+  /** Chunks of at least this many uncompressed bytes are encoded/decoded in the codec pool, smaller ones inline (default '1MiB'). */
+  codecOffloadBytes?: ByteSize;
   /** Tier actors run in worker threads (default true); false runs them inline (tests, simulation). */
   workers?: boolean;
   /**

@@ -32,6 +32,28 @@ describe('hive policies', () => {
     }
   });
 
+  it('plans once per crossing of the high mark, not once per chunk', async () => {
+    const { dir, cleanup } = await tempDir('tensorhive-policy-');
+    const inner = offloadToDisk(0.5, { hysteresis: 0.05 });
+    let plans = 0;
+    // Always asks for RAM, so every chunk of the second put arrives at a tier over its mark.
+    const counting = { ...inner, place: () => 'ram' as const, plan: (v: Parameters<typeof inner.plan>[0]) => (plans++, inner.plan(v)) };
+    const hive = await Hive.start({ dir, workers: false, tiers: { ram: '64KiB', disk: '64MiB' }, chunkSize: 3840, policy: counting });
+    try {
+      const held = gaussian(1, [240, 64]); // 16 chunks of 3840 bytes: RAM full and pinned, nothing movable
+      await hive.put('held', held, { tier: 'ram', pin: true });
+      const big = gaussian(2, [120, 64]); // 8 chunks, each arriving over the mark
+      plans = 0;
+      await hive.put('big', big);
+      expect(plans).toBe(1);
+      expect(sameBytes(await hive.get('big'), big)).toBe(true);
+      expect(sameBytes(await hive.get('held'), held)).toBe(true);
+    } finally {
+      await hive.stop();
+      await cleanup();
+    }
+  });
+
   it('prefetches the next chunks once a read order has been seen', async () => {
     const hive = await Hive.start({ workers: false, tiers: { ram: '4MiB' }, chunkSize: '4KiB', prefetch: 2 });
     try {

@@ -1,95 +1,90 @@
 /**
- * The main job for now: generate a sample model, compress it with every codec,
- * check that the results read back, and print one table.
+ * `tensorhive demo` — the README's main command, in two parts:
+ *  1. codecs: a sample model compressed with every codec, one table
+ *     (`--skip-codecs` leaves it out);
+ *  2. the hive: a model several times larger than the GPU+RAM budgets through
+ *     a hive, a tier worker killed mid-run, everything read back and verified
+ *     (`--skip-hive` leaves it out).
+ * Budgets are scaled down from the issue's 64 MiB GPU / 256 MiB RAM so the
+ * demo stays under a minute on 2 cores; `--gpu`, `--ram`, `--layers` scale up.
  */
-import { mkdir, mkdtemp, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compressFile, type CompressReport } from '../../jobs/compress-file.js';
-import { decompressFile } from '../../jobs/decompress-file.js';
-import { inspectFile } from '../../jobs/inspect-file.js';
-import { writeSampleModel } from '../../jobs/sample-model.js';
-import { Progress } from '../progress.js';
-import { formatBytes, table } from '../table.js';
-import { parse } from '../usage.js';
+import { parseByteSize } from '../../hive/bytes.js';
+import type { TierKind } from '../../tiers/driver.js';
+import { UsageError, parse } from '../usage.js';
+import { codecTable } from './demo-codecs.js';
+import { hiveDemo } from './demo-hive.js';
 
-const DEMO_CODECS = ['f16', 'bf16', 'f8_e4m3', 'q8_0', 'q6_k', 'q5_1', 'q5_0', 'q4_k', 'q4_1', 'q4_0', 'nf4', 'int8'];
+const KILLABLE: readonly TierKind[] = ['ram', 'disk', 'gpu'];
+
+function positiveInt(v: string | undefined, name: string, dflt: number, max: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be an integer in 1..${max}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function budget(v: string | undefined, name: string, dflt: string): string {
+  const s = v ?? dflt;
+  try {
+    parseByteSize(s, `--${name}`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return s;
+}
 
 export async function demoCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { dir: { type: 'string' }, json: { type: 'boolean' } }, 0);
+  const { values } = parse(
+    args,
+    {
+      dir: { type: 'string' },
+      json: { type: 'boolean' },
+      'skip-codecs': { type: 'boolean' },
+      'skip-hive': { type: 'boolean' },
+      layers: { type: 'string' },
+      hidden: { type: 'string' },
+      gpu: { type: 'string' },
+      ram: { type: 'string' },
+      kill: { type: 'string' },
+    },
+    0,
+  );
+  const layers = positiveInt(values.layers, 'layers', 6, 256);
+  const hidden = positiveInt(values.hidden, 'hidden', 1024, 8192);
+  if (hidden % 256 !== 0) throw new UsageError(`--hidden must be a multiple of 256, got ${hidden}`);
+  const gpu = values.gpu === 'off' || values.gpu === 'false' ? false : budget(values.gpu, 'gpu', '16MiB');
+  const ram = budget(values.ram, 'ram', '16MiB');
+  const kill = (values.kill ?? 'ram') as TierKind;
+  if (!KILLABLE.includes(kill)) throw new UsageError(`--kill must be one of ${KILLABLE.join(', ')}, got ${JSON.stringify(values.kill)}`);
+  const json = values.json === true;
   const dir = values.dir ?? (await mkdtemp(join(tmpdir(), 'tensorhive-demo-')));
   await mkdir(dir, { recursive: true });
-  const model = join(dir, 'sample.safetensors');
-  await writeSampleModel(model);
-  const sourceBytes = (await stat(model)).size;
-  const info = await inspectFile(model);
-  if (!values.json) {
-    console.log(`sample model: ${model}`);
-    console.log(`  ${info.totals.tensors} tensors, ${info.totals.elements} weights, ${formatBytes(sourceBytes)} (F32/F16/BF16 mixed)\n`);
+
+  const out: Record<string, unknown> = {};
+  let ok = true;
+  if (!values['skip-codecs']) {
+    if (!json) console.log('## 1. codecs: a sample model compressed with every codec\n');
+    const r = await codecTable(dir, json);
+    ok &&= r.ok;
+    Object.assign(out, r.json);
   }
-
-  const progress = new Progress('demo');
-  const results: { codec: string; path: string; report: CompressReport; seconds: number; fileBytes: number }[] = [];
-  for (const [i, codec] of DEMO_CODECS.entries()) {
-    progress.update(i, DEMO_CODECS.length, codec);
-    const out = join(dir, `sample.${codec}.thive`);
-    const t0 = performance.now();
-    // Norms (1-D, small) stay as they are; tensors whose rows do not fit a block fall back to f16.
-    const report = await compressFile(model, out, { codec, minElements: 4096, fallback: 'f16' });
-    results.push({ codec, path: out, report, seconds: (performance.now() - t0) / 1000, fileBytes: (await stat(out)).size });
+  if (!values['skip-hive']) {
+    if (!json) console.log('\n## 2. the hive: more weights than GPU+RAM hold, a tier killed mid-run, nothing lost\n');
+    const r = await hiveDemo({
+      dir,
+      model: { layers, hidden, mlp: Math.round((hidden * 11) / 4 / 256) * 256, seed: 7 },
+      gpu,
+      ram,
+      disk: '4GiB',
+      kill,
+      json,
+    });
+    ok &&= r.ok;
+    out.hive = r.json;
   }
-  progress.update(DEMO_CODECS.length, DEMO_CODECS.length, 'done');
-  progress.done();
-
-  // GGUF interop: Q4_0 into a .gguf that any GGUF reader opens.
-  const gguf = join(dir, 'sample.q4_0.gguf');
-  const ggufReport = await compressFile(model, gguf, { codec: 'q4_0', minElements: 4096, fallback: 'f16' });
-  const ggufInfo = await inspectFile(gguf);
-  // Round trip: .thive back to safetensors in the source dtypes.
-  const back = join(dir, 'sample.q8_0.decompressed.safetensors');
-  await decompressFile(join(dir, 'sample.q8_0.thive'), back);
-  const backInfo = await inspectFile(back);
-  const sameLayout =
-    backInfo.tensors.length === info.tensors.length &&
-    backInfo.tensors.every((t, i) => t.name === info.tensors[i].name && t.dtype === info.tensors[i].dtype);
-
-  const rows = results.map(({ codec, report, seconds, fileBytes }) => {
-    const lossy = report.tensors.filter((t) => t.decision === 'compressed' && t.sqnrDb !== undefined);
-    const sqnrs = lossy.map((t) => t.sqnrDb!);
-    const compressedIn = report.tensors.filter((t) => t.decision === 'compressed');
-    const elements = compressedIn.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0);
-    const bytes = compressedIn.reduce((a, t) => a + t.bytesOut, 0);
-    return {
-      codec,
-      fileBytes,
-      ratio: sourceBytes / fileBytes,
-      bitsPerWeight: elements ? (bytes * 8) / elements : 0,
-      sqnrMinDb: sqnrs.length ? Math.min(...sqnrs) : Infinity,
-      sqnrMeanDb: sqnrs.length ? sqnrs.reduce((a, b) => a + b, 0) / sqnrs.length : Infinity,
-      fellBack: report.fellBack.length,
-      seconds,
-    };
-  });
-
-  if (values.json) {
-    console.log(
-      JSON.stringify(
-        { model, sourceBytes, codecs: rows, gguf: { path: gguf, tensors: ggufInfo.totals.tensors, bytes: ggufReport.bytesOut }, roundTrip: sameLayout },
-        (_k, v) => (v === Infinity ? null : v),
-        2,
-      ),
-    );
-  } else {
-    console.log(
-      table(
-        ['codec', 'file size', 'ratio', 'bits/w', 'SQNR min dB', 'SQNR mean dB', 'fell back', 'seconds'],
-        rows.map((r) => [r.codec, formatBytes(r.fileBytes), r.ratio, r.bitsPerWeight, r.sqnrMinDb, r.sqnrMeanDb, r.fellBack, r.seconds]),
-      ),
-    );
-    console.log(`\nratio: sample file bytes / compressed file bytes; bits/w and SQNR over the compressed tensors.`);
-    console.log(`GGUF: ${gguf} opens as GGUF with ${ggufInfo.totals.tensors} tensors (${formatBytes(ggufReport.bytesOut)} of tensor data).`);
-    console.log(`round trip: ${back} ${sameLayout ? 'has every tensor back in its source dtype' : 'DIFFERS from the source layout'}.`);
-    console.log(`files are in ${dir}`);
-  }
-  return sameLayout ? 0 : 1;
+  if (json) console.log(JSON.stringify(out, (_k, v) => (v === Infinity ? null : v), 2));
+  return ok ? 0 : 1;
 }
