@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: every speed goal as a ratio against a baseline measured in
  * the same run — codecs vs a memcpy of the same f32 bytes, native kernels vs
- * memcpy and a streaming read, the runtime vs bare worker_threads postMessage.
+ * memcpy and a streaming read, the runtime vs bare worker_threads postMessage,
+ * the hive's disk tier vs raw file I/O and its get() vs decode alone.
  * It runs the built package (dist/, which `npm run bench` builds first), since
  * that is what users run. `-- --json` prints one JSON object; `-- --quick`
  * shortens every measurement.
  */
 import { kernelsBench } from './kernels.js';
 import { runtimeBench } from './runtime.js';
+import { hiveBench, printHiveBench } from './hive.js';
 
 type Lib = typeof import('../src/index.js');
 type BenchCli = typeof import('../src/cli/commands/bench.js');
@@ -40,9 +42,14 @@ for (const f of kernels.fused) {
 }
 
 const runtime = await runtimeBench({ quick });
-if (json) {
-  console.log(JSON.stringify({ ...cli.benchJson(codecs), kernels, fused: kernels.fused, runtime }));
-} else {
+if (!json) {
   say('\nruntime (actor messages across worker threads vs bare postMessage, same run)');
   say(JSON.stringify(runtime, null, 2));
+}
+
+const hive = await hiveBench({ quick });
+if (json) console.log(JSON.stringify({ ...cli.benchJson(codecs), kernels, fused: kernels.fused, runtime, hive }));
+else {
+  console.log('');
+  printHiveBench(hive);
 }
