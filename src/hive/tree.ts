@@ -13,6 +13,7 @@
  * tiers supervisor one bad tier would restart every tier, and a second
  * escalation would take the whole hive down.
  */
+import { EGL_PLATFORM_HEADLESS, EGL_PLATFORM_VAR } from '../tiers/gpu/egl-env.js';
 import { join } from 'node:path';
 import { ActorSystem, inline, worker, type ActorStart, type ChildSpec } from '../runtime/index.js';
 import type { TierKind } from '../tiers/driver.js';
@@ -73,6 +74,9 @@ export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean, codecs: Ch
       arg = { kind: 'disk', name: 'disk', dir: join(o.dir!, 'disk'), capacityBytes: t.capacityBytes, fsync: 'batch', kill };
     } else {
       arg = { kind: 'gpu', name: 'gpu', capacityBytes: t.capacityBytes, budgetOnly: gpuBudgetOnly, kill };
+      // Mesa's EGL reads EGL_PLATFORM from the real process environment, which a
+      // worker thread cannot change: a headless GPU tier in a worker needs it set here.
+      if (o.workers && !gpuBudgetOnly) process.env[EGL_PLATFORM_VAR] ??= EGL_PLATFORM_HEADLESS;
     }
     const start: ActorStart = o.workers ? worker(tierModule(), 'tierActor', arg) : inline(tierActor, arg);
     children.push({

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# System packages the tests need beyond npm: Mesa's EGL/GLES software driver,
+# on which the GPU tier's WebGPU (Dawn) runs where no GPU exists. Idempotent:
+# installs only what is missing (as root, through apt-get), else says what to install.
+set -euo pipefail
+PACKAGES=(libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "tensorhive: install these system packages for the GPU tier's tests: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}"
