@@ -21,6 +21,8 @@ export { chooseCodec, type SelectTarget, type Selection } from './codecs/select/
 export { CodecStats, type CodecStatsRow } from './codecs/select/codec-stats.js';
 export { awqEncode, awqAlpha, type AwqActivations, type AwqParams } from './codecs/awq.js';
 export { describeLowrank, type LowrankParams } from './codecs/lowrank.js';
+export { deltaEncode, deltaDecode, deltaCodecs, type DeltaEncoded, type DeltaMode } from './codecs/delta.js';
+export { PACKED_INNERS, type PackedParams } from './codecs/packed.js';
 
 export { type BlobHeader, encodeBlob, decodeBlob, readBlobHeader } from './format/blob.js';
 export { compressTensor, decompressBlob, decompressBlobAs, describeBlob, type BlobDescription } from './format/compress.js';

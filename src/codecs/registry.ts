@@ -22,6 +22,9 @@ import { sparse } from './sparse.js';
 import { dict } from './dict.js';
 import { lowrank } from './lowrank.js';
 import { awq } from './awq.js';
+import { delta } from './delta.js';
+import { deltaQ8 } from './delta-q8.js';
+import { packed } from './packed.js';
 
 export const CODECS: readonly AnyCodec[] = [
   raw, //      0
@@ -44,6 +47,9 @@ export const CODECS: readonly AnyCodec[] = [
   dict, //    33
   lowrank, // 34
   awq, //     35
+  delta, //   36
+  deltaQ8, // 37
+  packed, //  38
 ] as AnyCodec[];
 
 /** Ids that once belonged to a codec and must never be reused. */

@@ -32,6 +32,9 @@ const ID_TABLE: Record<number, string> = {
   33: 'dict',
   34: 'lowrank',
   35: 'awq',
+  36: 'delta',
+  37: 'delta_q8',
+  38: 'packed',
 };
 
 /** Shapes every codec accepts (rows a multiple of 256, the largest GGML block). */

@@ -14,6 +14,12 @@
  * or (with options.minMBps) below the speed floor is skipped; when nothing
  * qualifies the tensor goes through `raw`. Every step adds a line to
  * `reasons`, so the CLI can print why each tensor got its codec.
+ *
+ * Rank structure: when the profile's rank sketch holds ≥ LOWRANK_ENERGY of a
+ * 2-D tensor's energy, `lowrank` joins the lossy candidates (otherwise
+ * structural codecs are skipped, with the reason). The delta codecs need a
+ * reference tensor and are never auto-selected. When a lossy GGML/NF4/INT8
+ * codec wins, `packed` over it (same numbers, entropy-coded) is tried too.
  */
 import type { Clock } from '../../clock/index.js';
 import { SystemClock } from '../../clock/index.js';
@@ -25,6 +31,8 @@ import type { AnyCodec, CodecParams } from '../codec.js';
 import { CODECS, codecByName } from '../registry.js';
 import type { CodecStats } from './codec-stats.js';
 import { type TensorProfile, describeProfile, inspectTensor } from './inspect-tensor.js';
+import { PACKED_INNERS } from '../packed.js';
+import { SKETCH_RANK } from './rank-sketch.js';
 
 export interface SelectTarget {
   lossless?: boolean;
@@ -58,6 +66,10 @@ export interface Selection {
 
 export const DEFAULT_MIN_RATIO = 1.05;
 export const DEFAULT_MIN_BYTES = 256;
+/** Sketch energy share above which a 2-D tensor counts as clearly low-rank. */
+export const LOWRANK_ENERGY = 0.9;
+/** Codecs that need a reference tensor at hand: asked for by name (deltaEncode), never auto. */
+const NEEDS_REFERENCE = 'needs a reference tensor; use deltaEncode/deltaDecode';
 
 /** Why a lossless codec cannot win on this profile, or undefined to try it. Selection policy, keyed by name. */
 const RULE_OUT: Record<string, (p: TensorProfile) => string | undefined> = {
@@ -65,6 +77,7 @@ const RULE_OUT: Record<string, (p: TensorProfile) => string | undefined> = {
   zerorun: (p) => zerosRuleOut(p),
   dict: (p) => (p.distinct === undefined ? 'more than 65536 distinct values' : undefined),
   byteplane: (p) => (dtypeInfo(p.dtype).bytes < 2 ? 'one-byte elements have a single plane' : undefined),
+  delta: () => NEEDS_REFERENCE,
 };
 
 function zerosRuleOut(p: TensorProfile): string | undefined {
@@ -116,8 +129,8 @@ export function chooseCodec(tensor: Tensor, target: SelectTarget = {}, options: 
   if (tensor.byteLength < minBytes) return finish(undefined, `raw: ${tensor.byteLength} B is below ${minBytes} B, not worth a codec`);
 
   /** Encode with `c`; the candidate, or undefined with the reason recorded. */
-  const attempt = (c: AnyCodec, lossy: boolean): Tried | undefined => {
-    const params = c.params({});
+  const attempt = (c: AnyCodec, lossy: boolean, raw: Record<string, unknown> = {}): Tried | undefined => {
+    const params = c.params(raw);
     try {
       c.check(tensor.shape, tensor.dtype, params);
     } catch (err) {
@@ -172,11 +185,20 @@ export function chooseCodec(tensor: Tensor, target: SelectTarget = {}, options: 
     if (!profile.float) reasons.push(`lossy codecs: skipped, ${profile.dtype} is not a float dtype`);
     else if (profile.nonFinite > 0) reasons.push(`lossy codecs: skipped, ${profile.nonFinite} non-finite values`);
     else {
+      // Structural codecs: awq needs calibration data (asked for by name); lowrank's SVD
+      // only pays on tensors with rank structure, which the profile's sketch measures.
+      const e = profile.rankEnergy;
+      if (e !== undefined && e >= LOWRANK_ENERGY) {
+        reasons.push(`lowrank: candidate, rank-${SKETCH_RANK} sketch holds ${(100 * e).toFixed(1)}% ≥ ${100 * LOWRANK_ENERGY}% of the energy`);
+        consider(attempt(codecByName('lowrank'), true));
+        reasons.push('awq: not auto-selected, needs calibration activations (ask for it by name)');
+      } else {
+        const why = e === undefined ? 'no rank sketch (not a 2-D matrix of ≥ 32×32)' : `rank-${SKETCH_RANK} sketch holds only ${(100 * e).toFixed(1)}% < ${100 * LOWRANK_ENERGY}% of the energy`;
+        reasons.push(`structural codecs (lowrank, awq): not auto-selected, ${why}; ask for them by name`);
+      }
+      reasons.push(`delta_q8: skipped, ${NEEDS_REFERENCE}`);
       // Smallest payload first: the first one that meets the floors beats every later one.
-      // Structural codecs (lowrank, awq) are asked for by name: they need calibration
-      // data or an SVD whose cost only pays on tensors known to have rank structure.
-      reasons.push('structural codecs (lowrank, awq): not auto-selected, ask for them by name');
-      const lossy = CODECS.filter((c) => !c.lossless && c.family !== 'raw' && c.family !== 'structural')
+      const lossy = CODECS.filter((c) => !c.lossless && c.family !== 'raw' && c.family !== 'structural' && c.name !== 'delta_q8' && c.name !== 'packed')
         .map((c) => ({ c, size: sizeFor(c, tensor) }))
         .filter((x) => x.size !== undefined)
         .sort((a, b) => (a.size as number) - (b.size as number));
@@ -184,6 +206,8 @@ export function chooseCodec(tensor: Tensor, target: SelectTarget = {}, options: 
         const t = attempt(c, true);
         if (t) {
           consider(t);
+          // The same numbers with the code bytes entropy-coded: never bigger (stored when coding does not pay).
+          if (PACKED_INNERS.includes(c.name)) consider(attempt(codecByName('packed'), true, { inner: c.name }));
           break;
         }
       }

@@ -1,7 +1,8 @@
 /**
  * What auto-selection looks at: one pass over the tensor's bit patterns
  * (zeros, distinct values up to a cap) and, for float dtypes, its values
- * (dynamic range, non-finite count). Cost O(n); memory bounded by the cap.
+ * (dynamic range, non-finite count) and, for finite 2-D float tensors, a
+ * bounded-cost rank sketch (rank-sketch.ts). Cost O(n); memory bounded by the cap.
  */
 import type { DType } from '../../tensor/dtype.js';
 import { dtypeInfo } from '../../tensor/dtype.js';
@@ -9,6 +10,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { isZeroElement, patternHi, patternLo } from '../lossless/elements.js';
 import { PatternTable } from '../lossless/pattern-table.js';
 import { DICT_MAX_DISTINCT } from '../dict.js';
+import { SKETCH_RANK, sketchEnergy } from './rank-sketch.js';
 
 export interface TensorProfile {
   dtype: DType;
@@ -23,6 +25,12 @@ export interface TensorProfile {
   dynamicRangeBits: number;
   /** NaN/±Infinity elements (floats only). */
   nonFinite: number;
+  /**
+   * Share of the energy a rank-SKETCH_RANK randomized sketch captures (2-D
+   * finite float tensors with both sides ≥ 2·SKETCH_RANK; undefined otherwise).
+   * Near 1 means low-rank structure.
+   */
+  rankEnergy: number | undefined;
 }
 
 export function inspectTensor(t: Tensor): TensorProfile {
@@ -39,6 +47,7 @@ export function inspectTensor(t: Tensor): TensorProfile {
   }
   let dynamicRangeBits = 0;
   let nonFinite = 0;
+  let rankEnergy: number | undefined;
   if (info.float && n > 0) {
     const x = t.toF32();
     let max = 0;
@@ -53,6 +62,7 @@ export function inspectTensor(t: Tensor): TensorProfile {
       if (a > 0 && a < min) min = a;
     }
     if (max > 0) dynamicRangeBits = Math.log2(max / min);
+    if (nonFinite === 0 && t.shape.length === 2) rankEnergy = sketchEnergy(x, t.shape[0], t.shape[1]);
   }
   return {
     dtype: t.dtype,
@@ -63,6 +73,7 @@ export function inspectTensor(t: Tensor): TensorProfile {
     distinct: distinctOk ? table.size : undefined,
     dynamicRangeBits,
     nonFinite,
+    rankEnergy,
   };
 }
 
@@ -75,5 +86,6 @@ export function describeProfile(p: TensorProfile): string {
   ];
   if (p.float) parts.push(`dynamic range 2^${p.dynamicRangeBits.toFixed(1)}`);
   if (p.nonFinite > 0) parts.push(`${p.nonFinite} non-finite`);
+  if (p.rankEnergy !== undefined) parts.push(`rank-${SKETCH_RANK} sketch holds ${(100 * p.rankEnergy).toFixed(1)}% of the energy`);
   return parts.join(', ');
 }

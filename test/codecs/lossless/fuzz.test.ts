@@ -15,6 +15,7 @@ import { TensorhiveError } from '../../../src/errors/index.js';
 import { Rng } from '../../../src/random/rng.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { fewValues, relu, sparseBits, weights } from './data.js';
+import { mutate } from './mutate.js';
 
 const MUTATIONS = 2000;
 
@@ -25,40 +26,6 @@ const SEEDS: [AnyCodec, () => Tensor[]][] = [
   [sparse, () => [sparseBits('F32', 800, 4, 0.02, 6), sparseBits('BF16', 800, 2, 0.4, 7)]],
   [dict, () => [fewValues('F32', 500, 4, 5, 8), fewValues('I64', 300, 8, 1, 9), fewValues('F16', 900, 2, 300, 10)]],
 ];
-
-function mutate(src: Uint8Array, rng: Rng): Uint8Array {
-  const b = src.slice();
-  switch (rng.int(6)) {
-    case 0: {
-      const i = rng.int(b.length);
-      b[i] ^= 1 << rng.int(8);
-      return b;
-    }
-    case 1: {
-      for (let k = 1 + rng.int(4); k > 0; k--) b[rng.int(b.length)] = rng.int(256);
-      return b;
-    }
-    case 2:
-      return b.subarray(0, rng.int(b.length));
-    case 3: {
-      const out = new Uint8Array(b.length + 1 + rng.int(8));
-      out.set(b);
-      out.set(rng.bytes(out.length - b.length), b.length);
-      return out;
-    }
-    case 4: {
-      // Overwrite a header-ish byte near the start with an extreme value.
-      const i = rng.int(Math.min(b.length, 12));
-      b[i] = [0, 1, 2, 3, 127, 128, 255][rng.int(7)];
-      return b;
-    }
-    default: {
-      const i = rng.int(b.length);
-      const j = rng.int(b.length);
-      return Uint8Array.from([...b.subarray(0, Math.min(i, j)), ...b.subarray(Math.max(i, j))]);
-    }
-  }
-}
 
 describe.each(SEEDS.map(([c, make]) => [c.name, c, make] as const))('%s decoder under fuzzing', (_name, c, make) => {
   it(`returns the right shape or throws a TensorhiveError for ${MUTATIONS} mutations`, () => {

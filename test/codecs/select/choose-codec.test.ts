@@ -26,6 +26,61 @@ describe('inspectTensor', () => {
   });
 });
 
+describe('rank structure', () => {
+  /** rank-r matrix U·V (entries N(0,1)-scaled) plus noise holding `noise` of the energy. */
+  function lowRank(m: number, n: number, r: number, noise: number, seed: number): Tensor {
+    const rng = new Rng(seed);
+    const u = rng.normalArray(m * r);
+    const v = rng.normalArray(r * n);
+    const x = new Float32Array(m * n);
+    const s = Math.sqrt(noise * r);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let a = 0;
+        for (let k = 0; k < r; k++) a += u[i * r + k] * v[k * n + j];
+        x[i * n + j] = a + s * rng.normal();
+      }
+    }
+    return new Tensor('F32', [m, n], x);
+  }
+
+  it('the sketch sees low rank, not a Gaussian, and skips what is not a matrix', () => {
+    expect(inspectTensor(lowRank(256, 512, 8, 1e-3, 20)).rankEnergy!).toBeGreaterThan(0.99);
+    const g = inspectTensor(new Tensor('F32', [256, 512], new Rng(21).normalArray(256 * 512)));
+    expect(g.rankEnergy!).toBeLessThan(0.2);
+    expect(inspectTensor(weights('F32', 4096, 22)).rankEnergy).toBeUndefined();
+    // Large matrices are subsampled: still low rank.
+    expect(inspectTensor(lowRank(1500, 700, 4, 1e-3, 23)).rankEnergy!).toBeGreaterThan(0.99);
+  });
+
+  it('makes lowrank a lossy candidate for a low-rank + noise matrix, which wins under an SQNR floor it meets', () => {
+    const t = lowRank(256, 512, 8, 1e-3, 24);
+    const s = chooseCodec(t, { maxError: 25 });
+    expect(s.codec.name).toBe('lowrank');
+    expect(s.sqnrDb).toBeGreaterThanOrEqual(25);
+    expect(sqnrDb(t.toF32(), decodes(t, s).toF32())).toBeGreaterThanOrEqual(25);
+    expect(s.ratio).toBeGreaterThan(15);
+    expect(s.reasons.join('\n')).toMatch(/lowrank: candidate, rank-16 sketch holds 99\.\d% ≥ 90% of the energy/);
+    expect(s.reasons[0]).toMatch(/rank-16 sketch holds 99\.\d% of the energy/);
+  });
+
+  it('does not consider lowrank for a Gaussian matrix, and says why', () => {
+    const t = new Tensor('F32', [256, 512], new Rng(25).normalArray(256 * 512));
+    const s = chooseCodec(t, { maxError: 25 });
+    expect(s.codec.name).not.toBe('lowrank');
+    const all = s.reasons.join('\n');
+    expect(all).toMatch(/structural codecs \(lowrank, awq\): not auto-selected, rank-16 sketch holds only \d+\.\d% < 90%/);
+    expect(all).not.toMatch(/^lowrank:/m);
+  });
+
+  it('never auto-selects the delta codecs (they need a reference)', () => {
+    const t = weights('BF16', N, 26);
+    const all = [...chooseCodec(t).reasons, ...chooseCodec(Tensor.fromF32(t.toF32().slice()), { maxError: 30 }).reasons].join('\n');
+    expect(all).toMatch(/delta: skipped, needs a reference tensor/);
+    expect(all).toMatch(/delta_q8: skipped, needs a reference tensor/);
+  });
+});
+
 describe('chooseCodec', () => {
   it('picks byteplane for BF16 weights under a lossless target, bit-exact', () => {
     const t = weights('BF16', N, 2);
@@ -62,7 +117,11 @@ describe('chooseCodec', () => {
     const s30 = chooseCodec(t, { maxError: 30 });
     expect(s30.sqnrDb).toBeGreaterThanOrEqual(30);
     expect(sqnrDb(t.toF32(), decodes(t, s30).toF32())).toBeGreaterThanOrEqual(30);
-    expect(s30.codec.name).toBe('q6_k'); // 6.56 bits: the smallest codec above 30 dB on N(0,1)
+    // Q6_K (6.56 bits) is the smallest codec above 30 dB on N(0,1); packed over it has the same numbers in fewer bytes.
+    expect(s30.codec.name).toBe('packed');
+    expect(s30.params.inner).toBe('q6_k');
+    expect(s30.reasons.join('\n')).toMatch(/q6_k: ratio 4\.87\d, SQNR 3\d\.\d dB, qualifies/);
+    expect(s30.ratio).toBeGreaterThan(32 / 6.5625);
     const s20 = chooseCodec(t, { maxError: 20 });
     expect(s20.ratio).toBeGreaterThan(s30.ratio);
     expect(s20.sqnrDb).toBeGreaterThanOrEqual(20);
