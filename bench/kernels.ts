@@ -3,7 +3,7 @@
  * ratio to memcpy of the same f32 output bytes measured in the same run; and
  * the fused mat-vec kernels as effective bandwidth over the compressed
  * weight bytes ÷ a plain streaming read of the same number of bytes
- * (Buffer#indexOf over zeros: a memchr), plus the speed-up over
+ * (Buffer#indexOf over written memory: a memchr), plus the speed-up over
  * decode-then-multiply (native decode into a reused f32 buffer, then a TS
  * f32 mat-vec). One thread. `npx tsx bench/kernels.ts --json` prints JSON.
  */
@@ -24,6 +24,7 @@ import { dequantizeRowQ6_K } from '../src/codecs/q6_k.js';
 import { Rng } from '../src/random/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { bytesToF32 } from '../src/tensor/convert.js';
+import { f32ToBf16Bits, f32ToF16Bits } from '../src/tensor/half.js';
 import { NATIVE_GGML, kernelLevel, kernels, nativeStatus, setNativeKernels } from '../src/kernels/index.js';
 
 export interface DecodeBenchRow {
@@ -35,6 +36,17 @@ export interface DecodeBenchRow {
   /** (f32 bytes / decode time) ÷ (same bytes / memcpy time). */
   nativeVsMemcpy: number | null;
   tsVsMemcpy: number;
+}
+
+export interface HalfDecodeBenchRow {
+  codec: string;
+  to: 'F16' | 'BF16';
+  /** MB/s of 16-bit output. */
+  nativeMBps: number;
+  /** (16-bit output bytes / time) ÷ (same bytes / memcpy time). */
+  nativeVsMemcpy: number;
+  /** Time of native f32 decode + TS narrowing (f32ToF16Bits/f32ToBf16Bits) ÷ direct kernel. */
+  speedupVsDecodeThenNarrow: number;
 }
 
 export interface FusedBenchRow {
@@ -65,6 +77,7 @@ export interface KernelsBench {
   elements: number;
   baseline: { memcpyMBps: number; streamReadMBps: number; streamReadInCacheMBps: number; llcBytes: number; outOfCacheBytes: number };
   decode: DecodeBenchRow[];
+  decodeHalf: HalfDecodeBenchRow[];
   fused: FusedBenchRow[];
   fusedBatch: FusedBatchRow[];
 }
@@ -194,6 +207,38 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     row(dtype.toLowerCase(), k && (() => k(bytes, out)), () => bytesToF32(dtype, bytes, out));
   }
 
+  // Decode straight to f16/bf16 (output bytes vs memcpy of as many bytes).
+  const decodeHalf: HalfDecodeBenchRow[] = [];
+  if (on) {
+    const half = new Uint16Array(n);
+    const halfSrc = new Uint16Array(n).fill(0x3c00);
+    const memcpy16 = (2 * n) / MB / (best(clock, minMs, () => half.set(halfSrc)) / 1000);
+    const narrow = { F16: f32ToF16Bits, BF16: f32ToBf16Bits };
+    const halfRow = (codec: string, to: 'F16' | 'BF16', direct: () => void, f32Decode: () => void): void => {
+      const ms = best(clock, minMs, direct);
+      const slowMs = best(clock, minMs, () => {
+        f32Decode();
+        const f = narrow[to];
+        for (let i = 0; i < n; i++) half[i] = f(out[i]);
+      });
+      const MBps = (2 * n) / MB / (ms / 1000);
+      decodeHalf.push({ codec, to, nativeMBps: MBps, nativeVsMemcpy: MBps / memcpy16, speedupVsDecodeThenNarrow: slowMs / ms });
+    };
+    for (const type of [8, 2, 12, 14]) {
+      const payload = randomBlocks(type, n / NATIVE_GGML[type].qk, rng);
+      for (const to of ['F16', 'BF16'] as const) {
+        const k = (to === 'F16' ? kernels.dequantizeF16 : kernels.dequantizeBf16)[type]!;
+        halfRow(NATIVE_GGML[type].name, to, () => k(payload, half), () => kernels.dequantize[type]!(payload, out));
+      }
+    }
+    const codes = rng.bytes(n / 2);
+    const absmax = new Float32Array(n / 64).fill(0.75);
+    for (const to of ['F16', 'BF16'] as const) {
+      const k = to === 'F16' ? kernels.nf4DequantizeF16! : kernels.nf4DequantizeBf16!;
+      halfRow('nf4', to, () => k(codes, absmax, 64, half), () => kernels.nf4Dequantize!(codes, absmax, 64, out));
+    }
+  }
+
   // Fused mat-vec: 4096×4096 (fits the LLC) and a matrix of ~2 × LLC
   // compressed bytes, each against a streaming read (memchr) of as many bytes.
   const llc = llcBytes();
@@ -203,9 +248,12 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
   const x = xs.subarray(0, cols);
   const ys = new Float32Array(8 * Math.max(4096, Math.ceil(bigBytes / 1024)));
   const wf32 = new Float32Array(4096 * cols);
+  // The bytes must be written first: a never-touched Buffer.alloc is the
+  // kernel's shared zero page, so memchr over it reads one 4 KiB page from L1
+  // over and over (that inflated this baseline ~2.5× before: 39 vs ~15 GB/s).
   const readRate = (bytes: number): number => {
-    const zeros = Buffer.alloc(bytes);
-    return bytes / MB / (best(clock, minMs, () => zeros.indexOf(1)) / 1000);
+    const ones = Buffer.alloc(bytes, 1);
+    return bytes / MB / (best(clock, minMs, () => ones.indexOf(0)) / 1000);
   };
   const streamReadInCacheMBps = on ? readRate(4096 * 4352) : 0;
   const streamReadMBps = on ? readRate(bigBytes) : 0;
@@ -270,6 +318,7 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     elements: n,
     baseline: { memcpyMBps, streamReadMBps, streamReadInCacheMBps, llcBytes: llc, outOfCacheBytes: bigBytes },
     decode,
+    decodeHalf,
     fused,
     fusedBatch,
   };
@@ -282,6 +331,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   else {
     console.log(`native: ${r.native.loaded ? r.native.level : `missing (${r.native.reason})`}; memcpy ${r.baseline.memcpyMBps.toFixed(0)} MB/s`);
     console.table(r.decode.map((d) => ({ ...d, nativeMBps: d.nativeMBps?.toFixed(0), tsMBps: d.tsMBps.toFixed(0) })));
+    console.table(r.decodeHalf);
     console.log(`fused: stream read ${r.baseline.streamReadMBps.toFixed(0)} MB/s out of cache (${(r.baseline.outOfCacheBytes / 2 ** 20).toFixed(0)} MiB; LLC ${(r.baseline.llcBytes / 2 ** 20).toFixed(0)} MiB), ${r.baseline.streamReadInCacheMBps.toFixed(0)} MB/s in cache`);
     console.table(r.fused);
     console.table(r.fusedBatch);

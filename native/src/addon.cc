@@ -10,6 +10,8 @@
 #include <vector>
 #include "async_job.h"
 #include "dispatch.h"
+#include "half_out.h"
+#include "sink512.h"
 
 namespace {
 using namespace th;
@@ -132,6 +134,25 @@ Napi::Value DequantizeAsync(const Napi::CallbackInfo& info) {
   return AsyncJob::Start(info.Env(), std::move(job), {info[1], info[2]});
 }
 
+// dequantizeHalf(kind, src: Uint8Array, dst: Uint16Array, bf16: boolean) -> 0 | 1 + bad block.
+// Decodes a GGML tensor straight to f16 (bf16 = false) or bf16 bits.
+Napi::Value DequantizeHalf(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const int64_t kind = IntArg(info, 0);
+  uint8_t* src; uint16_t* dst; int64_t ns, nd;
+  if (!Typed(info[1], napi_uint8_array, &src, &ns) || !Typed(info[2], napi_uint16_array, &dst, &nd) ||
+      !info[3].IsBoolean())
+    return Fail(env, "dequantizeHalf(kind, src: Uint8Array, dst: Uint16Array, bf16: boolean)");
+  const KernelSet& k = active();
+  Geometry g;
+  if (!GeometryOf((int)kind, k, &g)) return Fail(env, "dequantizeHalf: unknown kind");
+  const int64_t nb = nd / g.qk;
+  if (nd % g.qk != 0 || ns != nb * g.bytes)
+    return Fail(env, "dequantizeHalf: src/dst lengths are not whole blocks of each other");
+  const NarrowFn nw = narrow_fn(active_level(), info[3].As<Napi::Boolean>().Value());
+  return Napi::Number::New(env, (double)dequant_half(g.dq, g.qk, g.bytes, src, dst, nb, nw));
+}
+
 // Checks an NF4 layout: n elements, bs even, absmax one per block, codes ceil(n/2) bytes.
 bool Nf4Ok(int64_t n, int64_t bs, int64_t nAbs, int64_t nCodes) {
   return bs >= 2 && bs % 2 == 0 && nAbs == (n + bs - 1) / bs && nCodes == (n + 1) / 2;
@@ -147,6 +168,19 @@ Napi::Value Nf4Dequantize(const Napi::CallbackInfo& info) {
     return Fail(env, "nf4Dequantize(codes: Uint8Array, absmax: Float32Array, blockSize, dst: Float32Array)");
   if (!Nf4Ok(nd, bs, na, nc)) return Fail(env, "nf4Dequantize: codes/absmax/blockSize do not match dst.length");
   active().nf4(codes, absmax, bs, dst, nd);
+  return Napi::Number::New(env, 0);
+}
+
+// nf4DequantizeHalf(codes, absmax: Float32Array, blockSize, dst: Uint16Array, bf16: boolean)
+Napi::Value Nf4DequantizeHalf(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  uint8_t* codes; float* absmax; uint16_t* dst; int64_t nc, na, nd;
+  const int64_t bs = IntArg(info, 2);
+  if (!Typed(info[0], napi_uint8_array, &codes, &nc) || !Typed(info[1], napi_float32_array, &absmax, &na) ||
+      !Typed(info[3], napi_uint16_array, &dst, &nd) || !info[4].IsBoolean())
+    return Fail(env, "nf4DequantizeHalf(codes: Uint8Array, absmax: Float32Array, blockSize, dst: Uint16Array, bf16: boolean)");
+  if (!Nf4Ok(nd, bs, na, nc)) return Fail(env, "nf4DequantizeHalf: codes/absmax/blockSize do not match dst.length");
+  nf4_half(active().nf4, codes, absmax, bs, dst, nd, narrow_fn(active_level(), info[4].As<Napi::Boolean>().Value()));
   return Napi::Number::New(env, 0);
 }
 
@@ -249,6 +283,18 @@ Napi::Value LutDequantize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, 0);
 }
 
+// setNtThreshold(bytes) -> previous: AVX-512 decodes whose f32 output is
+// larger than this use non-temporal stores (default: the LLC size). For tests.
+Napi::Value SetNtThreshold(const Napi::CallbackInfo& info) {
+  const int64_t bytes = IntArg(info, 0);
+  if (bytes < 0) return Fail(info.Env(), "setNtThreshold(bytes): bytes must be a non-negative integer");
+#if defined(TH_X86)
+  return Napi::Number::New(info.Env(), (double)avx512::set_nt_threshold((size_t)bytes));
+#else
+  return Napi::Number::New(info.Env(), 0);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("levels", Napi::Function::New(env, Levels));
   exports.Set("level", Napi::Function::New(env, Level));
@@ -256,11 +302,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("dequantize", Napi::Function::New(env, Dequantize));
   exports.Set("dequantizeAsync", Napi::Function::New(env, DequantizeAsync));
   exports.Set("nf4Dequantize", Napi::Function::New(env, Nf4Dequantize));
+  exports.Set("dequantizeHalf", Napi::Function::New(env, DequantizeHalf));
+  exports.Set("nf4DequantizeHalf", Napi::Function::New(env, Nf4DequantizeHalf));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("nf4Matvec", Napi::Function::New(env, Nf4Matvec));
   exports.Set("int8Dequantize", Napi::Function::New(env, Int8Dequantize));
   exports.Set("lutDequantize", Napi::Function::New(env, LutDequantize));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
+  exports.Set("setNtThreshold", Napi::Function::New(env, SetNtThreshold));
   const char* req = std::getenv("TENSORHIVE_SIMD");
   exports.Set("requestedLevel", req && *req ? Napi::Value(Napi::String::New(env, req)) : env.Null());
   return exports;

@@ -1,65 +1,99 @@
-// AVX-512 (F+BW+VL) decode kernels: 16 floats per store; Q5's high bits go
-// straight from qh into a mask register. Multiplies and adds stay separate
-// (no FMA) so results are bit-exact with the scalar/TS reference. Fused
-// mat-vec and quantize use the AVX2 versions (memory-bound at this width).
+// AVX-512 (F+BW+VL) decode kernels: 16 floats per vector, written through
+// the aligned-store sink (sink512.h; non-temporal past the LLC); Q5's high
+// bits go straight from qh into a mask register. Multiplies and adds stay
+// separate (no FMA) so results are bit-exact with the scalar/TS reference.
+// The f32-activation mat-vec and quantize use the AVX2 versions; the 8-bit
+// activation products are in matmul_q8_avx512.cc (VNNI).
 #include "common.h"
 #include "scalar.h"
 #include "simd_avx2.h"
+#include "sink512.h"
+#include <unistd.h>
+#include <atomic>
 
 #if defined(TH_X86)
 namespace th {
 namespace avx512 {
 
 // 16 signed bytes -> 16 floats · d.
-TH_AVX512 static inline void store16_i8(float* dst, __m128i b, __m512 d) {
-  _mm512_storeu_ps(dst, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(b)), d));
+TH_AVX512 static inline __m512 i8_d(__m128i b, __m512 d) {
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(b)), d);
 }
 // 16 int32 -> 16 floats · d + m.
-TH_AVX512 static inline void store16_i32_dm(float* dst, __m512i v, __m512 d, __m512 m) {
-  _mm512_storeu_ps(dst, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(v), d), m));
+TH_AVX512 static inline __m512 i32_dm(__m512i v, __m512 d, __m512 m) {
+  return _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(v), d), m);
 }
 
-TH_AVX512 int64_t dq_q8_0(const uint8_t* src, float* dst, int64_t nb) {
-  for (int64_t i = 0; i < nb; i++, src += Q8_0_BYTES, dst += QK32) {
+static size_t llc_bytes() {
+  long l3 = -1;
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+  l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+#endif
+  return l3 > 0 ? (size_t)l3 : (size_t)32 << 20;
+}
+static std::atomic<size_t> g_nt{llc_bytes()};
+size_t nt_threshold() { return g_nt.load(std::memory_order_relaxed); }
+size_t set_nt_threshold(size_t bytes) { return g_nt.exchange(bytes); }
+
+// Each decoder body is a template over the sink; the exported function picks
+// non-temporal stores when the output is larger than the LLC.
+#define TH_DQ_EXPORT(NAME, QK)                                          \
+  TH_AVX512 int64_t NAME(const uint8_t* src, float* dst, int64_t nb) {  \
+    if ((size_t)nb * (QK) * 4 > nt_threshold()) {                        \
+      Sink<true> s(dst);                                                \
+      const int64_t r = NAME##_k(src, s, nb);                           \
+      return s.finish(), r;                                             \
+    }                                                                   \
+    Sink<false> s(dst);                                                 \
+    const int64_t r = NAME##_k(src, s, nb);                             \
+    return s.finish(), r;                                               \
+  }
+
+template <class S>
+TH_AVX512 static inline int64_t dq_q8_0_k(const uint8_t* src, S& out, int64_t nb) {
+  for (int64_t i = 0; i < nb; i++, src += Q8_0_BYTES) {
     const uint16_t h = load_u16(src);
     if (f16_nonfinite(h)) return i + 1;
     const __m512 d = _mm512_set1_ps(_cvtsh_ss(h));
-    store16_i8(dst, _mm_loadu_si128((const __m128i*)(src + 2)), d);
-    store16_i8(dst + 16, _mm_loadu_si128((const __m128i*)(src + 18)), d);
+    out.put(i8_d(_mm_loadu_si128((const __m128i*)(src + 2)), d));
+    out.put(i8_d(_mm_loadu_si128((const __m128i*)(src + 18)), d));
   }
   return 0;
 }
 
-TH_AVX512 int64_t dq_q4_0(const uint8_t* src, float* dst, int64_t nb) {
+template <class S>
+TH_AVX512 static inline int64_t dq_q4_0_k(const uint8_t* src, S& out, int64_t nb) {
   const __m128i m4 = _mm_set1_epi8(0x0F), eight = _mm_set1_epi8(8);
-  for (int64_t i = 0; i < nb; i++, src += Q4_0_BYTES, dst += QK32) {
+  for (int64_t i = 0; i < nb; i++, src += Q4_0_BYTES) {
     const uint16_t h = load_u16(src);
     if (f16_nonfinite(h)) return i + 1;
     const __m512 d = _mm512_set1_ps(_cvtsh_ss(h));
     const __m128i q = _mm_loadu_si128((const __m128i*)(src + 2));
-    store16_i8(dst, _mm_sub_epi8(_mm_and_si128(q, m4), eight), d);
-    store16_i8(dst + 16, _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(q, 4), m4), eight), d);
+    out.put(i8_d(_mm_sub_epi8(_mm_and_si128(q, m4), eight), d));
+    out.put(i8_d(_mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(q, 4), m4), eight), d));
   }
   return 0;
 }
 
-TH_AVX512 int64_t dq_q4_1(const uint8_t* src, float* dst, int64_t nb) {
+template <class S>
+TH_AVX512 static inline int64_t dq_q4_1_k(const uint8_t* src, S& out, int64_t nb) {
   const __m128i m4 = _mm_set1_epi8(0x0F);
-  for (int64_t i = 0; i < nb; i++, src += Q4_1_BYTES, dst += QK32) {
+  for (int64_t i = 0; i < nb; i++, src += Q4_1_BYTES) {
     const uint16_t hd = load_u16(src), hm = load_u16(src + 2);
     if (f16_nonfinite(hd) || f16_nonfinite(hm)) return i + 1;
     const __m512 d = _mm512_set1_ps(_cvtsh_ss(hd)), m = _mm512_set1_ps(_cvtsh_ss(hm));
     const __m128i q = _mm_loadu_si128((const __m128i*)(src + 4));
-    store16_i32_dm(dst, _mm512_cvtepu8_epi32(_mm_and_si128(q, m4)), d, m);
-    store16_i32_dm(dst + 16, _mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(q, 4), m4)), d, m);
+    out.put(i32_dm(_mm512_cvtepu8_epi32(_mm_and_si128(q, m4)), d, m));
+    out.put(i32_dm(_mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(q, 4), m4)), d, m));
   }
   return 0;
 }
 
-TH_AVX512 int64_t dq_q5_0(const uint8_t* src, float* dst, int64_t nb) {
+template <class S>
+TH_AVX512 static inline int64_t dq_q5_0_k(const uint8_t* src, S& out, int64_t nb) {
   const __m128i m4 = _mm_set1_epi8(0x0F);
   const __m512i b4 = _mm512_set1_epi32(16);
-  for (int64_t i = 0; i < nb; i++, src += Q5_0_BYTES, dst += QK32) {
+  for (int64_t i = 0; i < nb; i++, src += Q5_0_BYTES) {
     const uint16_t h = load_u16(src);
     if (f16_nonfinite(h)) return i + 1;
     const __m512 d = _mm512_set1_ps(_cvtsh_ss(h));
@@ -70,16 +104,17 @@ TH_AVX512 int64_t dq_q5_0(const uint8_t* src, float* dst, int64_t nb) {
     __m512i hi = _mm512_sub_epi32(_mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(q, 4), m4)), b4);
     lo = _mm512_mask_add_epi32(lo, (__mmask16)(qh & 0xFFFF), lo, b4);
     hi = _mm512_mask_add_epi32(hi, (__mmask16)(qh >> 16), hi, b4);
-    _mm512_storeu_ps(dst, _mm512_mul_ps(_mm512_cvtepi32_ps(lo), d));
-    _mm512_storeu_ps(dst + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(hi), d));
+    out.put(_mm512_mul_ps(_mm512_cvtepi32_ps(lo), d));
+    out.put(_mm512_mul_ps(_mm512_cvtepi32_ps(hi), d));
   }
   return 0;
 }
 
-TH_AVX512 int64_t dq_q5_1(const uint8_t* src, float* dst, int64_t nb) {
+template <class S>
+TH_AVX512 static inline int64_t dq_q5_1_k(const uint8_t* src, S& out, int64_t nb) {
   const __m128i m4 = _mm_set1_epi8(0x0F);
   const __m512i b4 = _mm512_set1_epi32(16);
-  for (int64_t i = 0; i < nb; i++, src += Q5_1_BYTES, dst += QK32) {
+  for (int64_t i = 0; i < nb; i++, src += Q5_1_BYTES) {
     const uint16_t hd = load_u16(src), hm = load_u16(src + 2);
     if (f16_nonfinite(hd) || f16_nonfinite(hm)) return i + 1;
     const __m512 d = _mm512_set1_ps(_cvtsh_ss(hd)), m = _mm512_set1_ps(_cvtsh_ss(hm));
@@ -89,20 +124,21 @@ TH_AVX512 int64_t dq_q5_1(const uint8_t* src, float* dst, int64_t nb) {
     __m512i hi = _mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(q, 4), m4));
     lo = _mm512_mask_or_epi32(lo, (__mmask16)(qh & 0xFFFF), lo, b4);
     hi = _mm512_mask_or_epi32(hi, (__mmask16)(qh >> 16), hi, b4);
-    store16_i32_dm(dst, lo, d, m);
-    store16_i32_dm(dst + 16, hi, d, m);
+    out.put(i32_dm(lo, d, m));
+    out.put(i32_dm(hi, d, m));
   }
   return 0;
 }
 
-TH_AVX512 int64_t dq_q4_k(const uint8_t* src, float* dst, int64_t nb) {
+template <class S>
+TH_AVX512 static inline int64_t dq_q4_k_k(const uint8_t* src, S& out, int64_t nb) {
   const __m256i m4 = _mm256_set1_epi8(0x0F);
   for (int64_t i = 0; i < nb; i++, src += Q4_K_BYTES) {
     const uint16_t hd = load_u16(src), hm = load_u16(src + 2);
     if (f16_nonfinite(hd) || f16_nonfinite(hm)) return i + 1;
     const float d = _cvtsh_ss(hd), dmin = _cvtsh_ss(hm);
     const uint8_t* q = src + 16;
-    for (int is = 0; is < 8; is += 2, q += 32, dst += 64) {
+    for (int is = 0; is < 8; is += 2, q += 32) {
       uint8_t s, m;
       scale_min_k4(is, src + 4, &s, &m);
       const __m512 d1 = _mm512_set1_ps(d * s), m1 = _mm512_set1_ps(-(dmin * m));
@@ -111,22 +147,23 @@ TH_AVX512 int64_t dq_q4_k(const uint8_t* src, float* dst, int64_t nb) {
       const __m256i v = _mm256_loadu_si256((const __m256i*)q);
       const __m256i lo = _mm256_and_si256(v, m4);
       const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
-      store16_i32_dm(dst, _mm512_cvtepu8_epi32(_mm256_castsi256_si128(lo)), d1, m1);
-      store16_i32_dm(dst + 16, _mm512_cvtepu8_epi32(_mm256_extracti128_si256(lo, 1)), d1, m1);
-      store16_i32_dm(dst + 32, _mm512_cvtepu8_epi32(_mm256_castsi256_si128(hi)), d2, m2);
-      store16_i32_dm(dst + 48, _mm512_cvtepu8_epi32(_mm256_extracti128_si256(hi, 1)), d2, m2);
+      out.put(i32_dm(_mm512_cvtepu8_epi32(_mm256_castsi256_si128(lo)), d1, m1));
+      out.put(i32_dm(_mm512_cvtepu8_epi32(_mm256_extracti128_si256(lo, 1)), d1, m1));
+      out.put(i32_dm(_mm512_cvtepu8_epi32(_mm256_castsi256_si128(hi)), d2, m2));
+      out.put(i32_dm(_mm512_cvtepu8_epi32(_mm256_extracti128_si256(hi, 1)), d2, m2));
     }
   }
   return 0;
 }
 
-TH_AVX512 int64_t dq_q6_k(const uint8_t* src, float* dst, int64_t nb) {
+template <class S>
+TH_AVX512 static inline int64_t dq_q6_k_k(const uint8_t* src, S& out, int64_t nb) {
   const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30), k32 = _mm256_set1_epi8(32);
   for (int64_t i = 0; i < nb; i++, src += Q6_K_BYTES) {
     const uint16_t hd = load_u16(src + 208);
     if (f16_nonfinite(hd)) return i + 1;
     const float d = _cvtsh_ss(hd);
-    for (int h = 0; h < 2; h++, dst += 128) {
+    for (int h = 0; h < 2; h++) {
       const __m256i a = _mm256_loadu_si256((const __m256i*)(src + 64 * h));
       const __m256i b = _mm256_loadu_si256((const __m256i*)(src + 64 * h + 32));
       const __m256i qh = _mm256_loadu_si256((const __m256i*)(src + 128 + 32 * h));
@@ -139,28 +176,50 @@ TH_AVX512 int64_t dq_q6_k(const uint8_t* src, float* dst, int64_t nb) {
                              _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
       for (int k = 0; k < 4; k++) {
         const __m256i v = _mm256_sub_epi8(q[k], k32);
-        store16_i8(dst + 32 * k, _mm256_castsi256_si128(v), _mm512_set1_ps(d * sc[2 * k]));
-        store16_i8(dst + 32 * k + 16, _mm256_extracti128_si256(v, 1), _mm512_set1_ps(d * sc[2 * k + 1]));
+        out.put(i8_d(_mm256_castsi256_si128(v), _mm512_set1_ps(d * sc[2 * k])));
+        out.put(i8_d(_mm256_extracti128_si256(v, 1), _mm512_set1_ps(d * sc[2 * k + 1])));
       }
     }
   }
   return 0;
 }
 
-TH_AVX512 void cast_f16(const uint8_t* src, float* dst, int64_t n) {
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(src + 2 * i))));
-  scalar::cast_f16(src + 2 * i, dst + i, n - i);
-}
+TH_DQ_EXPORT(dq_q8_0, QK32)
+TH_DQ_EXPORT(dq_q4_0, QK32)
+TH_DQ_EXPORT(dq_q4_1, QK32)
+TH_DQ_EXPORT(dq_q5_0, QK32)
+TH_DQ_EXPORT(dq_q5_1, QK32)
+TH_DQ_EXPORT(dq_q4_k, QK_K)
+TH_DQ_EXPORT(dq_q6_k, QK_K)
+#undef TH_DQ_EXPORT
 
-TH_AVX512 void cast_bf16(const uint8_t* src, float* dst, int64_t n) {
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m512i v = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i*)(src + 2 * i)));
-    _mm512_storeu_si512((void*)(dst + i), _mm512_slli_epi32(v, 16));
-  }
-  scalar::cast_bf16(src + 2 * i, dst + i, n - i);
+template <class S>
+TH_AVX512 static inline void cast_f16_k(const uint8_t* src, S& out, int64_t n16) {
+  for (int64_t i = 0; i < n16; i += 16) out.put(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(src + 2 * i))));
 }
+template <class S>
+TH_AVX512 static inline void cast_bf16_k(const uint8_t* src, S& out, int64_t n16) {
+  for (int64_t i = 0; i < n16; i += 16)
+    out.put(_mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i*)(src + 2 * i))), 16)));
+}
+// Whole vectors through the sink, the tail (< 16) scalar.
+#define TH_CAST_EXPORT(NAME)                                          \
+  TH_AVX512 void NAME(const uint8_t* src, float* dst, int64_t n) {    \
+    const int64_t n16 = n & ~(int64_t)15;                             \
+    if (n16 > 0 && (size_t)n16 * 4 > nt_threshold()) {                \
+      Sink<true> s(dst);                                              \
+      NAME##_k(src, s, n16);                                          \
+      s.finish();                                                     \
+    } else if (n16 > 0) {                                             \
+      Sink<false> s(dst);                                             \
+      NAME##_k(src, s, n16);                                          \
+      s.finish();                                                     \
+    }                                                                 \
+    scalar::NAME(src + 2 * n16, dst + n16, n - n16);                  \
+  }
+TH_CAST_EXPORT(cast_f16)
+TH_CAST_EXPORT(cast_bf16)
+#undef TH_CAST_EXPORT
 
 TH_AVX512 void dq_nf4(const uint8_t* codes, const float* absmax, int64_t bs, float* dst, int64_t n) {
   const __m512 tab = _mm512_loadu_ps(kNf4Code);

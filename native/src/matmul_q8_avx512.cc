@@ -4,6 +4,11 @@
 #include <cmath>
 #include "common.h"
 #if defined(TH_X86)
+#if defined(__GNUC__) && !defined(__clang__)
+// gcc 12 false positive: its AVX-512 cast/extract intrinsics use the
+// self-initialised `_mm256_undefined_*` idiom, flagged when inlined here.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #define TH_T TH_AVX512VNNI
 #define TH_NS avx512vnni
 #define TH_VNNI 1

@@ -35,6 +35,104 @@ TH_T static inline float hsum8(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+#if TH_VNNI
+// AVX-512 VNNI: two 32-weight blocks per 512-bit vpdpbusd (lanes 0-7 block
+// b, 8-15 block b+1 for Q8_0), int32 per block, scaled once per block as a
+// 16-lane vector [w_d·x_d of b ×8 | of b+1 ×8]; R rows share every
+// activation load. An odd last block takes the 256-bit step.
+#ifndef TH_PREFETCH_ZMM
+#define TH_PREFETCH_ZMM 512
+#endif
+// 16 lanes: lanes 0-7 = v[0], 8-15 = v[1] (v holds two floats).
+TH_T static inline __m512 spread2(__m128 v) {
+  return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1), _mm512_castps128_ps512(v));
+}
+// Two stored fp16 scales (at p and p + gap) as floats in lanes 0 and 1.
+TH_T static inline __m128 scales2(const uint8_t* p, int gap) {
+  return _mm_cvtph_ps(_mm_insert_epi16(_mm_cvtsi32_si128(load_u16(p)), load_u16(p + gap), 1));
+}
+TH_T static inline float hsum16(__m512 v) {
+  const __m512 hi = _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(3, 2, 3, 2));  // (no reduce_add: gcc 12 warns inside it)
+  return hsum8(_mm256_add_ps(_mm512_castps512_ps256(v), _mm512_castps512_ps256(hi)));
+}
+
+template <int R>
+TH_T static inline void tile_q8_0(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
+  __m512 acc[R];
+  for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
+  const int64_t stride = nbr * Q8_0_BYTES;
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  int64_t b = 0;
+  for (; b + 2 <= nbr; b += 2) {
+    const __m512i xv = _mm512_loadu_si512((const void*)(a.q + QK32 * b));
+    const __m512 xd = spread2(_mm_castpd_ps(_mm_load_sd((const double*)(a.d + b))));
+    // (w + 128) is unsigned; Σ(w+128)·x − 128·Σx = Σw·x: each block's 8 lanes start at −16·Σx.
+    const __m512i init = _mm512_inserti64x4(_mm512_set1_epi32(-16 * a.s[b]), _mm256_set1_epi32(-16 * a.s[b + 1]), 1);
+    for (int r = 0; r < R; r++) {
+      const uint8_t* p = w + r * stride + b * Q8_0_BYTES;
+      _mm_prefetch((const char*)(p + TH_PREFETCH_ZMM), _MM_HINT_T0);
+      const __m512i wv = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i*)(p + 2))),
+                                            _mm256_loadu_si256((const __m256i*)(p + 2 + Q8_0_BYTES)), 1);
+      const __m512i dot = _mm512_dpbusd_epi32(init, _mm512_xor_si512(wv, flip), xv);
+      const __m512 sc = _mm512_mul_ps(spread2(scales2(p, Q8_0_BYTES)), xd);
+      acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), sc, acc[r]);
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    float t = hsum16(acc[r]);
+    if (b < nbr) {
+      const uint8_t* p = w + r * stride + b * Q8_0_BYTES;
+      const __m256i xv = _mm256_loadu_si256((const __m256i*)(a.q + QK32 * b));
+      const __m256i wv = _mm256_xor_si256(_mm256_loadu_si256((const __m256i*)(p + 2)), _mm256_set1_epi8((char)0x80));
+      const __m256i dot = dot_us(wv, xv, _mm256_set1_epi32(-16 * a.s[b]));
+      t += hsum8(_mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(_cvtsh_ss(load_u16(p)) * a.d[b])));
+    }
+    y[r] = t;
+  }
+}
+
+// Q4_0, two blocks per vpdpbusd: the weight vector is [lo b | lo b+1 | hi b |
+// hi b+1] (16 bytes each), so the activations are permuted the same way once
+// per block pair; Σ(q−8)·x = Σq·x − 8·Σx: each block's 8 lanes start at −Σx.
+template <int R>
+TH_T static inline void tile_q4_0(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
+  __m512 acc[R];
+  for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
+  const int64_t stride = nbr * Q4_0_BYTES;
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  // Lane groups of 4 (one 128-bit quarter each): b, b+1, b, b+1.
+  const __m512i quarter = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1);
+  int64_t b = 0;
+  for (; b + 2 <= nbr; b += 2) {
+    const __m512i x4 = _mm512_loadu_si512((const void*)(a.q + QK32 * b));  // [lo b | hi b | lo b+1 | hi b+1]
+    const __m512i xv = _mm512_shuffle_i64x2(x4, x4, _MM_SHUFFLE(3, 1, 2, 0));
+    const __m512 xd = _mm512_permutexvar_ps(quarter, _mm512_castps128_ps512(_mm_castpd_ps(_mm_load_sd((const double*)(a.d + b)))));
+    const __m512i init = _mm512_permutexvar_epi32(quarter, _mm512_castsi128_si512(_mm_setr_epi32(-a.s[b], -a.s[b + 1], 0, 0)));
+    for (int r = 0; r < R; r++) {
+      const uint8_t* p = w + r * stride + b * Q4_0_BYTES;
+      _mm_prefetch((const char*)(p + TH_PREFETCH_ZMM), _MM_HINT_T0);
+      const __m256i q2 = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i*)(p + 2))),
+                                                 _mm_loadu_si128((const __m128i*)(p + 2 + Q4_0_BYTES)), 1);
+      const __m512i q = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(q2), _mm256_srli_epi16(q2, 4), 1), m4);
+      const __m512i dot = _mm512_dpbusd_epi32(init, q, xv);
+      const __m512 sc = _mm512_mul_ps(_mm512_permutexvar_ps(quarter, _mm512_castps128_ps512(scales2(p, Q4_0_BYTES))), xd);
+      acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), sc, acc[r]);
+    }
+  }
+  const __m256i m4y = _mm256_set1_epi8(0x0F);
+  for (int r = 0; r < R; r++) {
+    float t = hsum16(acc[r]);
+    if (b < nbr) {
+      const uint8_t* p = w + r * stride + b * Q4_0_BYTES;
+      const __m256i xv = _mm256_loadu_si256((const __m256i*)(a.q + QK32 * b));
+      const __m256i q = avx2::nibbles32(_mm_loadu_si128((const __m128i*)(p + 2)), m4y);
+      const __m256i dot = dot_us(q, xv, _mm256_set1_epi32(-a.s[b]));
+      t += hsum8(_mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(_cvtsh_ss(load_u16(p)) * a.d[b])));
+    }
+    y[r] = t;
+  }
+}
+#else
 template <int R>
 TH_T static inline void tile_q8_0(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
   __m256 acc[R];
@@ -84,6 +182,8 @@ TH_T static inline void tile_q4_0(const uint8_t* w, int64_t nbr, const ActQ8& a,
   }
   for (int r = 0; r < R; r++) y[r] = hsum8(acc[r]);
 }
+
+#endif
 
 // Q4_K: per 256-block d·Σ_s sc_s·(x_d[s]·dot_s) − dmin·Σ_s m_s·(x_d[s]·Σx_s).
 template <int R>

@@ -37,7 +37,7 @@ import { boolParam, intParam, paramObject } from './quant/params.js';
 import { checkPayloadLength, F32_MAX, readF32s, requireFinite } from './quant/payload.js';
 import { NF4_CODE, NF4_ZERO, nearestNf4 } from './quant/nf4-code.js';
 import { decodeAbsmax, dqBytes, encodeAbsmax } from './quant/absmax-dq.js';
-import { kernels } from '../kernels/table.js';
+import { kernels, registerNf4ReferenceDecoder } from '../kernels/table.js';
 
 export type Nf4Params = { blockSize: number; doubleQuant: boolean };
 
@@ -135,19 +135,28 @@ export const nf4: Codec<Nf4Params> = {
     const out = new Float32Array(L.n);
     const codes = payload.subarray(L.codesAt);
     const bs = p.blockSize;
-    if (kernels.nf4Dequantize) {
-      kernels.nf4Dequantize(codes, absmax, bs, out); // absmax validated above
-      return Tensor.fromF32(out, shape);
-    }
-    for (let b = 0; b < L.nBlocks; b++) {
-      const a = absmax[b];
-      const hi = Math.min(L.n, (b + 1) * bs);
-      for (let i = b * bs; i < hi; i += 2) {
-        const byte = codes[i >> 1];
-        out[i] = NF4_CODE[byte >> 4] * a;
-        if (i + 1 < hi) out[i + 1] = NF4_CODE[byte & 15] * a;
-      }
-    }
+    if (kernels.nf4Dequantize) kernels.nf4Dequantize(codes, absmax, bs, out); // absmax validated above
+    else dequantizeNf4(codes, absmax, bs, out);
     return Tensor.fromF32(out, shape);
   },
 };
+
+/**
+ * The reference NF4 decoder: codes (first element in the high nibble) and an
+ * absmax per block of `blockSize`, into `dst` (its length is the element count).
+ */
+export function dequantizeNf4(codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Float32Array): void {
+  const n = dst.length;
+  for (let b = 0; b * blockSize < n; b++) {
+    const a = absmax[b];
+    const hi = Math.min(n, (b + 1) * blockSize);
+    for (let i = b * blockSize; i < hi; i += 2) {
+      const byte = codes[i >> 1];
+      dst[i] = NF4_CODE[byte >> 4] * a;
+      if (i + 1 < hi) dst[i + 1] = NF4_CODE[byte & 15] * a;
+    }
+  }
+}
+
+// The kernels layer composes its f16/bf16 fallbacks from this reference.
+registerNf4ReferenceDecoder(dequantizeNf4);

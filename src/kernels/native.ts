@@ -21,6 +21,9 @@ export interface NativeAddon {
   /** The same on libuv's thread pool; the buffers must not be transferred until it settles. */
   dequantizeAsync(kind: number, src: Uint8Array, dst: Float32Array): Promise<number>;
   nf4Dequantize(codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Float32Array): number;
+  /** Decode straight to f16 (bf16 false) or bf16 bits (RNE; NaN quiet). */
+  dequantizeHalf(kind: number, src: Uint8Array, dst: Uint16Array, bf16: boolean): number;
+  nf4DequantizeHalf(codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Uint16Array, bf16: boolean): number;
   matmul(kind: number, w: Uint8Array, rows: number, cols: number, x: Float32Array, y: Float32Array, batch: number, act8: boolean): number;
   nf4Matvec(
     codes: Uint8Array,
@@ -35,6 +38,8 @@ export interface NativeAddon {
   quantize(kind: number, src: Float32Array, dst: Uint8Array): number;
   int8Dequantize(q: Int8Array, scales: Float32Array, zps: Int32Array | null, run: number, dst: Float32Array): number;
   lutDequantize(src: Uint8Array, table: Float32Array, dst: Float32Array): number;
+  /** AVX-512 decodes with a larger f32 output use non-temporal stores (default: LLC size); returns the previous value. */
+  setNtThreshold(bytes: number): number;
 }
 
 export interface NativeStatus {

@@ -13,9 +13,18 @@
 import { ArgumentError } from '../errors/index.js';
 import { type NativeAddon, nativeAddon } from './native.js';
 import { bytesToF32 } from '../tensor/convert.js';
+import { type F32BlockDecoder, type Nf4F32Decoder, composeHalfKernel, composeNf4HalfKernel } from './half-fallback.js';
 
 /** Decode whole blocks; false = malformed payload (run the reference to get its error). */
 export type DequantizeKernel = (src: Uint8Array, dst: Float32Array) => boolean;
+/**
+ * Decode whole blocks straight to 16-bit float bits (f16 or bf16, round to
+ * nearest even, NaN quiet): bit-exact with f32 decode then f32ToF16Bits /
+ * f32ToBf16Bits, without materializing the f32 tensor. false = malformed payload.
+ */
+export type DequantizeHalfKernel = (src: Uint8Array, dst: Uint16Array) => boolean;
+/** NF4 codes · absmax straight to f16/bf16 bits; absmax already validated. */
+export type Nf4DequantizeHalfKernel = (codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Uint16Array) => void;
 /** dequantize on a thread-pool thread: the event loop keeps running meanwhile. */
 export type DequantizeAsyncKernel = (src: Uint8Array, dst: Float32Array) => Promise<boolean>;
 /** Quantize whole blocks; false = input the reference refuses (run it to get its error). */
@@ -68,12 +77,17 @@ export type Nf4MatVecKernel = (
 export interface KernelTable {
   readonly dequantize: Partial<Record<number, DequantizeKernel>>;
   readonly dequantizeAsync: Partial<Record<number, DequantizeAsyncKernel>>;
+  /** GGML type id → decode to f16 bits / to bf16 bits. */
+  readonly dequantizeF16: Partial<Record<number, DequantizeHalfKernel>>;
+  readonly dequantizeBf16: Partial<Record<number, DequantizeHalfKernel>>;
   readonly quantize: Partial<Record<number, QuantizeKernel>>;
   readonly matvec: Partial<Record<number, MatVecKernel>>;
   readonly castToF32: Partial<Record<'F16' | 'BF16' | 'F8_E4M3' | 'F8_E5M2', CastKernel>>;
   int8Dequantize?: Int8DequantizeKernel;
   nf4Dequantize?: Nf4DequantizeKernel;
   nf4MatVec?: Nf4MatVecKernel;
+  nf4DequantizeF16?: Nf4DequantizeHalfKernel;
+  nf4DequantizeBf16?: Nf4DequantizeHalfKernel;
 }
 
 interface BlockGeometry {
@@ -143,6 +157,12 @@ function fill(t: KernelTable, a: NativeAddon): void {
       blocksOf(`dequantizeAsync ${g.name}`, g, dst.length, src.byteLength);
       return (await a.dequantizeAsync(type, src, dst)) === 0;
     };
+    for (const [rec, bf16, label] of [[t.dequantizeF16, false, 'f16'], [t.dequantizeBf16, true, 'bf16']] as const) {
+      rec[type] = (src, dst) => {
+        blocksOf(`dequantize ${g.name} → ${label}`, g, dst.length, src.byteLength);
+        return a.dequantizeHalf(type, src, dst, bf16) === 0;
+      };
+    }
     if (NATIVE_QUANTIZE.includes(type)) {
       t.quantize[type] = (src, dst) => {
         blocksOf(`quantize ${g.name}`, g, src.length, dst.byteLength);
@@ -190,6 +210,14 @@ function fill(t: KernelTable, a: NativeAddon): void {
     nf4Layout('nf4 dequantize', dst.length, codes, absmax, blockSize);
     a.nf4Dequantize(codes, absmax, blockSize, dst);
   };
+  t.nf4DequantizeF16 = (codes, absmax, blockSize, dst) => {
+    nf4Layout('nf4 dequantize → f16', dst.length, codes, absmax, blockSize);
+    a.nf4DequantizeHalf(codes, absmax, blockSize, dst, false);
+  };
+  t.nf4DequantizeBf16 = (codes, absmax, blockSize, dst) => {
+    nf4Layout('nf4 dequantize → bf16', dst.length, codes, absmax, blockSize);
+    a.nf4DequantizeHalf(codes, absmax, blockSize, dst, true);
+  };
   t.nf4MatVec = (codes, absmax, blockSize, rows, cols, x, y, o) => {
     const fn = 'nf4 matvec';
     const batch = operands(fn, rows, cols, x, y, o);
@@ -200,18 +228,61 @@ function fill(t: KernelTable, a: NativeAddon): void {
 }
 
 function clear(t: KernelTable): void {
-  for (const rec of [t.dequantize, t.dequantizeAsync, t.quantize, t.matvec, t.castToF32] as Record<string, unknown>[]) {
+  for (const rec of [t.dequantize, t.dequantizeAsync, t.dequantizeF16, t.dequantizeBf16, t.quantize, t.matvec, t.castToF32] as Record<string, unknown>[]) {
     for (const k of Object.keys(rec)) delete rec[k];
   }
   t.nf4Dequantize = undefined;
   t.nf4MatVec = undefined;
+  t.nf4DequantizeF16 = undefined;
+  t.nf4DequantizeBf16 = undefined;
   t.int8Dequantize = undefined;
 }
 
 /** The one kernel table, filled once at load when the addon is present. */
-export const kernels: KernelTable = { dequantize: {}, dequantizeAsync: {}, quantize: {}, matvec: {}, castToF32: {} };
+export const kernels: KernelTable = {
+  dequantize: {},
+  dequantizeAsync: {},
+  dequantizeF16: {},
+  dequantizeBf16: {},
+  quantize: {},
+  matvec: {},
+  castToF32: {},
+};
 
 let enabled = false;
+
+// Reference f32 decoders registered by the codecs (the layer above), from
+// which the decode-to-f16/bf16 entries are composed when native is off.
+const references = new Map<number, { decode: F32BlockDecoder; qk: number; bytes: number }>();
+let nf4Reference: Nf4F32Decoder | undefined;
+
+function fillFallback(t: KernelTable): void {
+  for (const [type, r] of references) {
+    t.dequantizeF16[type] = composeHalfKernel(r.decode, r.qk, r.bytes, 'F16');
+    t.dequantizeBf16[type] = composeHalfKernel(r.decode, r.qk, r.bytes, 'BF16');
+  }
+  if (nf4Reference) {
+    t.nf4DequantizeF16 = composeNf4HalfKernel(nf4Reference, 'F16');
+    t.nf4DequantizeBf16 = composeNf4HalfKernel(nf4Reference, 'BF16');
+  }
+}
+
+/**
+ * Registers a codec's TS reference decoder of whole blocks, so that
+ * `kernels.dequantizeF16/Bf16[ggmlType]` exist (composed in TS: decode a
+ * chunk to f32, narrow) when the native addon is missing or turned off. The
+ * TS fallback throws the reference's FormatError on a malformed block.
+ */
+export function registerReferenceDecoder(ggmlType: number, qk: number, bytes: number, decode: F32BlockDecoder): void {
+  references.set(ggmlType, { decode, qk, bytes });
+  if (!enabled) fillFallback(kernels);
+}
+
+/** The same for NF4 (codes with the first element in the high nibble, absmax per block). */
+export function registerNf4ReferenceDecoder(decode: Nf4F32Decoder): void {
+  nf4Reference = decode;
+  if (!enabled) fillFallback(kernels);
+}
 
 /**
  * Use native kernels (true, the default when the addon loads) or the TS
@@ -222,6 +293,7 @@ export function setNativeKernels(on: boolean): boolean {
   const a = on ? nativeAddon() : null;
   clear(kernels);
   if (a) fill(kernels, a);
+  else fillFallback(kernels);
   enabled = a !== null;
   return enabled;
 }

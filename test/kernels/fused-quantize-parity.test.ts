@@ -100,7 +100,7 @@ for (const level of LEVELS) {
       it(`${codec.name}: int8-activation W·X within MAX_DOT_PRODUCT_ERROR of decode-then-multiply, batch 1–8`, () => {
         useLevel(level);
         const rng = new Rng(500 + type);
-        for (const [rows, cols, batch] of [[ROWS, qk, 1], [ROWS, 4 * qk, 1], [9, 2 * qk, 3], [4, qk, 8]] as const) {
+        for (const [rows, cols, batch] of [[ROWS, qk, 1], [ROWS, 4 * qk, 1], [9, 2 * qk, 3], [4, qk, 8], [7, 3 * qk, 2]] as const) {
           const w = randomPayload(type, (rows * cols) / qk, rng);
           const x = rng.normalArray(batch * cols);
           const dec = withReference(() => codec.decode(w, [rows, cols], 'F32', {})).toF32();

@@ -10,7 +10,7 @@ import { dtypeInfo } from '../../tensor/dtype.js';
 import { type Shape, checkShape, formatShape, numel, rowLength } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Codec, CodecParams } from '../codec.js';
-import { kernels } from '../../kernels/table.js';
+import { kernels, registerReferenceDecoder } from '../../kernels/table.js';
 
 /** GGML codecs take no parameters. */
 export type GgmlParams = Record<string, never>;
@@ -32,6 +32,8 @@ export interface GgmlBlockSpec {
 
 export function ggmlBlockCodec(spec: GgmlBlockSpec): Codec<CodecParams> {
   const { name, blockSize, blockBytes } = spec;
+  // The kernels layer composes its f16/bf16 fallbacks from the reference row decoder.
+  registerReferenceDecoder(spec.ggmlType, blockSize, blockBytes, spec.dequantizeRow);
 
   function check(shape: Shape, dtype: DType): void {
     checkShape(shape);
