@@ -1,7 +1,8 @@
 /**
  * get() of a RAM-resident Q4_0 chunk vs decoding the same blob alone
- * (decompressBlob on bytes already in hand), alternating rounds, median of
- * the per-round time ratios; ≤ 1.2 is the goal. With the Hive built, get()
+ * (decompressBlob on bytes already in hand), timed op by op interleaved;
+ * per round the ratio of the two medians, then the median over rounds;
+ * ≤ 1.2 is the goal. With the Hive built, get()
  * goes through the hive (catalog, RAM tier actor, checksum, decode); until
  * then through the RAM tier driver + decode (the same data path without the
  * actor hop), and `source` says which.
@@ -18,16 +19,24 @@ export interface GetFigures {
   readonly overheadRatio: number;
 }
 
-async function timePerOp(minMs: number, op: () => unknown): Promise<number> {
-  let n = 0;
+/**
+ * Time `a` and `b` op by op, interleaved (a b b a a b …), for at least
+ * `minMs`: on a shared, noisy machine both see the same load, which whole
+ * windows of one op then the other do not. Returns each op's median µs.
+ */
+async function interleaved(a: () => unknown, b: () => unknown, minMs: number): Promise<[number, number]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
   const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < minMs) {
-    await op();
-    n++;
-    t = performance.now();
+  for (let i = 0; performance.now() - t0 < minMs; i++) {
+    const order: Array<[() => unknown, number[]]> = i % 2 === 0 ? [[a, ta], [b, tb]] : [[b, tb], [a, ta]];
+    for (const [op, into] of order) {
+      const s = performance.now();
+      await op();
+      into.push((performance.now() - s) * 1000);
+    }
   }
-  return ((t - t0) * 1000) / n;
+  return [median(ta), median(tb)];
 }
 
 export async function getBench(lib: Lib, Hive: HiveClass | null, quick: boolean): Promise<GetFigures> {
@@ -59,11 +68,9 @@ export async function getBench(lib: Lib, Hive: HiveClass | null, quick: boolean)
   const d: number[] = [];
   const ratio: number[] = [];
   try {
-    await timePerOp(minMs / 4, get); // warm up both paths
-    await timePerOp(minMs / 4, decode);
+    await interleaved(get, decode, minMs / 2); // warm up both paths
     for (let r = 0; r < rounds; r++) {
-      const gu = await timePerOp(minMs, get);
-      const du = await timePerOp(minMs, decode);
+      const [gu, du] = await interleaved(get, decode, minMs);
       g.push(gu), d.push(du), ratio.push(gu / du);
     }
   } finally {

@@ -49,6 +49,7 @@ export function printHiveBench(h: HiveBench): void {
   console.log('hive (ratios against baselines measured in the same run)');
   console.log(`  disk tier put ${f(disk.tierWriteMBps, 0)} MB/s vs raw file write ${f(disk.rawWriteMBps, 0)} MB/s   ratio ${f(h.diskWriteRatio)}   goal >= 0.8`);
   console.log(`  disk tier get ${f(disk.tierReadMBps, 0)} MB/s vs raw file read  ${f(disk.rawReadMBps, 0)} MB/s   ratio ${f(h.diskReadRatio)}   goal >= 0.8`);
+  console.log(`    (as the hive runs it: io 'sync', put with the container's CRC, get verify:false; a get that also crc32s every value: ${f(disk.tierReadVerifiedMBps, 0)} MB/s, ratio ${f(disk.readVerifiedRatio)})`);
   console.log(`  get() of a RAM-resident Q4_0 chunk (${get.source}) ${f(get.getUs, 0)} µs vs decode alone ${f(get.decodeUs, 0)} µs   overhead ratio ${f(h.getOverheadRatio)}   goal <= 1.2`);
   console.log(`  streamed read of ${stream.modelBytes >> 20} MiB through ${stream.budgetBytes >> 20} MiB of RAM, ${stream.passes} passes:`);
   console.log(`    hive (${stream.source.hive}): hit rate ${f(h.hitRate)}  stall ${f(h.stallMs, 0)} ms  ${f(stream.secondsPerPass)} s/pass`);

@@ -90,13 +90,14 @@ export class AtomicFile {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** fsync a directory so that created, renamed or removed names in it are durable. */
+export async function syncDir(dir: string): Promise<void> {
   let fh: FileHandle | undefined;
   try {
     fh = await open(dir, 'r');
     await fh.sync();
   } catch {
-    // Some filesystems refuse fsync on directories; the rename is still atomic.
+    // Some filesystems refuse fsync on directories; nothing more can be done there.
   } finally {
     await fh?.close().catch(() => undefined);
   }

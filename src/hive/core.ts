@@ -8,6 +8,7 @@ import { Catalog, Prefetcher, type ChunkRecord, type PolicyView } from '../sched
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import type { TierKind } from '../tiers/driver.js';
 import { Emitter } from './emitter.js';
+import { containerCrc } from './encode.js';
 import { Ledger } from './ledger.js';
 import { Mutex } from './mutex.js';
 import { chunkTierKey } from './manifest.js';
@@ -106,6 +107,7 @@ export class HiveCore {
   /** Store a copy of `blob` on `kind` (moved to the actor; the caller keeps `blob`). */
   async putTo(kind: TierKind, tierKey: string, blob: Uint8Array): Promise<void> {
     const copy = blob.slice();
-    await this.client(kind).put(tierKey, copy, { move: true, remake: async () => blob.slice() });
+    const crc = containerCrc(blob);
+    await this.client(kind).put(tierKey, copy, { move: true, remake: async () => blob.slice(), ...(crc === undefined ? {} : { crc32: crc }) });
   }
 }

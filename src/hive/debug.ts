@@ -1,6 +1,7 @@
 /** `hive.debug`: test and chaos hooks over the hive's tree; not part of the stable API. */
 import { ArgumentError } from '../errors/index.js';
 import type { TierKind } from '../tiers/driver.js';
+import type { RamLocation, RamSlabs } from '../tiers/ram/index.js';
 import type { HiveCore } from './core.js';
 import type { Tree } from './tree.js';
 
@@ -14,6 +15,10 @@ export interface HiveDebug {
   /** Raw access to a tier actor (corrupt a blob, inspect keys). */
   tierPut(kind: TierKind, tierKey: string, blob: Uint8Array): Promise<void>;
   tierKeys(kind: TierKind): Promise<string[]>;
+  /** The RAM slabs (this thread's), to inspect or damage bytes in place. */
+  readonly ramSlabs: RamSlabs | undefined;
+  /** Where the hive's lock-free RAM reads find `tierKey` (undefined: not known, reads ask the actor). */
+  ramLocation(tierKey: string): RamLocation | undefined;
   readonly core: HiveCore;
 }
 
@@ -40,5 +45,7 @@ export function makeDebug(core: HiveCore, tree: Tree): HiveDebug {
     tierKeyOf: (key, index) => core.tierKeyOf({ key, index }),
     tierPut: (kind, tierKey, blob) => core.client(kind).put(tierKey, blob),
     tierKeys: (kind) => core.client(kind).keys(),
+    ramSlabs: tree.slabs,
+    ramLocation: (tierKey) => (core.clients.has('ram') ? core.client('ram').localLocation(tierKey) : undefined),
   };
 }

@@ -7,7 +7,8 @@
 import type { Clock } from '../clock/index.js';
 import { chooseCodec, type SelectTarget } from '../codecs/select/choose-codec.js';
 import type { CodecStats } from '../codecs/select/codec-stats.js';
-import { encodeBlob } from '../format/blob.js';
+import { BLOB_FIXED_HEADER_BYTES, BLOB_MAGIC, BLOB_TRAILER_BYTES, blobLength, encodeBlob, readBlobHeader } from '../format/blob.js';
+import { crc32 } from '../format/checksum.js';
 import { compressTensor } from '../format/compress.js';
 import { ActorDeadError } from '../errors/index.js';
 import { JobCrashedError } from '../runtime/index.js';
@@ -24,6 +25,25 @@ export interface EncodedChunk {
 
 export function blobChecksum(blob: Uint8Array): number {
   return new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(blob.byteLength - 4, true);
+}
+
+/**
+ * CRC-32 of a whole container blob in O(header): the trailer is the CRC of
+ * every byte before it, so continuing it over the trailer's own 4 bytes gives
+ * the CRC of the whole (what a tier would compute in a pass over the blob).
+ * undefined when `blob` is not a well-formed container (a manifest): the tier
+ * then computes its own. A trailer that lies makes the tier's record fail its
+ * check on read, never pass wrong bytes.
+ */
+export function containerCrc(blob: Uint8Array): number | undefined {
+  if (blob.byteLength < BLOB_FIXED_HEADER_BYTES + BLOB_TRAILER_BYTES) return undefined;
+  for (let i = 0; i < BLOB_MAGIC.length; i++) if (blob[i] !== BLOB_MAGIC[i]) return undefined;
+  try {
+    if (blobLength(readBlobHeader(blob)) !== blob.byteLength) return undefined;
+  } catch {
+    return undefined;
+  }
+  return crc32(blob.subarray(blob.byteLength - BLOB_TRAILER_BYTES), blobChecksum(blob));
 }
 
 /** Encode `t` with `codec` ('auto' allowed). Throws what the codec throws. */

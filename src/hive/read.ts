@@ -1,5 +1,7 @@
 /**
- * Reading one chunk: from the fastest live tier holding a copy, its length
+ * Reading one chunk: from the fastest live tier holding a copy (RAM chunks
+ * lock-free from the slabs on this thread when they can, else through the
+ * tier's actor, which skips its own checksum of the value), its length
  * and recorded checksum (the blob's CRC trailer) compared with the catalog,
  * the blob's CRC verified once (by decodeBlob, inline or in the codec pool),
  * decoded to the tensor's source dtype. A copy that fails is reported
@@ -11,7 +13,7 @@ import { ActorDeadError, FormatError, IntegrityError, RemoteError, TensorhiveErr
 import { JobCrashedError } from '../runtime/index.js';
 import { decompressBlobAs } from '../format/compress.js';
 import type { ChunkRecord } from '../scheduler/index.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { TierKind } from '../tiers/driver.js';
 import type { HiveCore } from './core.js';
 import { blobChecksum } from './encode.js';
@@ -20,26 +22,75 @@ import { relocateLostGpuChunks } from './placement.js';
 /** The tensor was replaced or deleted while it was being read: read it again. */
 export class StaleRead extends Error {}
 
-type Attempt = { tensor: Tensor; blob: Uint8Array } | { bad: string } | undefined;
+/** `blob`: the bytes decoded, kept when asked for (to repair other copies from them). */
+type Attempt = { tensor: Tensor; blob?: Uint8Array } | { bad: string } | undefined;
 
-async function tryTier(core: HiveCore, kind: TierKind, tierKey: string, c: ChunkRecord, ahead: boolean): Promise<Attempt> {
+/** Prefetches of big chunks decode in the codec pool, beside the caller's work. */
+function offloaded(core: HiveCore, logical: number, ahead: boolean): boolean {
+  const pool = core.codecs;
+  return pool !== undefined && ahead && logical >= pool.offloadBytes;
+}
+
+async function tryTier(core: HiveCore, kind: TierKind, tierKey: string, c: ChunkRecord, ahead: boolean, keepBlob: boolean): Promise<Attempt> {
+  const client = core.client(kind);
+  // Decoded inline and not kept, a RAM chunk is copied into a reused buffer: checked and decoded before this thread yields.
+  const scratch = !keepBlob && !offloaded(core, core.logicalOf(c), ahead);
+  const local = client.readLocal(tierKey, scratch);
+  if (local) {
+    const got = scratch ? checkNow(core, local, c) : await check(core, local, c, ahead);
+    if (!('bad' in got)) return got;
+    // A lock-free copy that fails is no proof of damage (a put raced the copy): the actor's copy decides.
+  }
   let blob: Uint8Array | undefined;
   try {
-    blob = await core.client(kind).get(tierKey);
+    // The blob's own CRC is checked below (decodeBlob): the tier need not check its copy too.
+    blob = await client.get(tierKey, { verify: false });
   } catch (err) {
     if (err instanceof IntegrityError) return { bad: err.message };
     throw err;
   }
   if (!blob) return undefined;
+  return check(core, blob, c, ahead);
+}
+
+function mismatch(blob: Uint8Array, c: ChunkRecord): { bad: string } | undefined {
   if (blob.byteLength !== c.blobBytes || blob.byteLength < 4 || blobChecksum(blob) !== c.checksum) {
     return { bad: `blob does not match the catalog (${blob.byteLength} bytes, checksum differs or length ${c.blobBytes} expected)` };
   }
+  return undefined;
+}
+
+/** What a failed check says, or the error rethrown when it is not about the bytes. */
+function badOf(err: unknown): { bad: string } {
+  if (err instanceof IntegrityError || err instanceof FormatError) return { bad: err.message };
+  if (err instanceof RemoteError && (err.remoteName === 'IntegrityError' || err.remoteName === 'FormatError')) return { bad: err.message };
+  throw err;
+}
+
+/** Compare a blob with the catalog, verify its CRC and decode it; `bad` says why not. */
+async function check(core: HiveCore, blob: Uint8Array, c: ChunkRecord, ahead: boolean): Promise<Exclude<Attempt, undefined>> {
+  const wrong = mismatch(blob, c);
+  if (wrong) return wrong;
   try {
     return { tensor: await decode(core, blob, core.logicalOf(c), ahead), blob };
   } catch (err) {
-    if (err instanceof IntegrityError || err instanceof FormatError) return { bad: err.message };
-    if (err instanceof RemoteError && (err.remoteName === 'IntegrityError' || err.remoteName === 'FormatError')) return { bad: err.message };
-    throw err;
+    return badOf(err);
+  }
+}
+
+/**
+ * check() for a blob in a reused buffer, synchronously (inline decode); the
+ * tensor never shares its memory (a codec such as raw may return a view of
+ * the payload: then it is copied out).
+ */
+function checkNow(core: HiveCore, blob: Uint8Array, c: ChunkRecord): Exclude<Attempt, undefined> {
+  const wrong = mismatch(blob, c);
+  if (wrong) return wrong;
+  try {
+    const t = decompressBlobAs(blob, 'source');
+    return { tensor: t.bytes.buffer === blob.buffer ? new Tensor(t.dtype, t.shape, t.bytes.slice()) : t };
+  } catch (err) {
+    return badOf(err);
   }
 }
 
@@ -51,7 +102,7 @@ async function tryTier(core: HiveCore, kind: TierKind, tierKey: string, c: Chunk
  */
 async function decode(core: HiveCore, blob: Uint8Array, logical: number, ahead: boolean): Promise<Tensor> {
   const pool = core.codecs;
-  if (pool && ahead && logical >= pool.offloadBytes) {
+  if (pool && offloaded(core, logical, ahead)) {
     try {
       return await pool.decode(blob);
     } catch (err) {
@@ -72,7 +123,7 @@ export async function readChunk(core: HiveCore, key: string, gen: number, id: st
     const bad: Array<{ kind: TierKind; why: string }> = [];
     let missing = false;
     for (const kind of sources) {
-      const got = await tryTier(core, kind, tierKey, c, ahead);
+      const got = await tryTier(core, kind, tierKey, c, ahead, bad.length > 0);
       if (got === undefined) {
         missing = true;
         continue;
@@ -81,7 +132,7 @@ export async function readChunk(core: HiveCore, key: string, gen: number, id: st
         bad.push({ kind, why: got.bad });
         continue;
       }
-      if (bad.length > 0) await repair(core, key, tierKey, got.blob, bad);
+      if (bad.length > 0) await repair(core, key, tierKey, got.blob!, bad); // kept: tryTier was told
       if (missing && c.tier === 'gpu') relocateLostGpuChunks(core);
       return got.tensor;
     }

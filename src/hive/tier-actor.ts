@@ -13,10 +13,10 @@ import { isMainThread } from 'node:worker_threads';
 import { ActorDeadError, TensorhiveError } from '../errors/index.js';
 import { defineActor, reply } from '../runtime/index.js';
 import { DiskTier } from '../tiers/disk/index.js';
-import type { FsyncPolicy } from '../tiers/disk/index.js';
+import type { DiskIo, FsyncPolicy } from '../tiers/disk/index.js';
 import type { TierDriver, TierKind, TierStats } from '../tiers/driver.js';
 import { GpuTier } from '../tiers/gpu/index.js';
-import { RamSlabs, RamTier, type RamSlabsShared } from '../tiers/ram/index.js';
+import { RamSlabs, RamTier, type RamLocation, type RamSlabsShared } from '../tiers/ram/index.js';
 
 interface ArgBase {
   readonly name: string;
@@ -26,12 +26,14 @@ interface ArgBase {
 
 export type TierActorArg =
   | (ArgBase & { readonly kind: 'ram'; readonly slabs: RamSlabsShared })
-  | (ArgBase & { readonly kind: 'disk'; readonly dir: string; readonly capacityBytes: number; readonly fsync: FsyncPolicy })
+  | (ArgBase & { readonly kind: 'disk'; readonly dir: string; readonly capacityBytes: number; readonly fsync: FsyncPolicy; readonly io?: DiskIo })
   | (ArgBase & { readonly kind: 'gpu'; readonly capacityBytes: number; readonly budgetOnly: boolean });
 
 export type TierMsg =
-  | { readonly op: 'put'; readonly key: string; readonly blob: Uint8Array }
-  | { readonly op: 'get'; readonly key: string }
+  /** `crc32`: the blob's CRC-32 when known (a container's, from its trailer): the tier stores it instead of computing one. */
+  | { readonly op: 'put'; readonly key: string; readonly blob: Uint8Array; readonly crc32?: number }
+  /** `verify: false`: the caller checks the blob's own CRC; the tier skips its checksum of the value. */
+  | { readonly op: 'get'; readonly key: string; readonly verify?: boolean }
   | { readonly op: 'delete'; readonly key: string }
   | { readonly op: 'has'; readonly key: string }
   | { readonly op: 'keys' }
@@ -41,7 +43,8 @@ export type TierMsg =
   /** Crash on purpose (inline hosts, where there is no thread to end). */
   | { readonly op: 'crash' };
 
-export type TierValue = Uint8Array | boolean | string[] | TierStats | null;
+/** A RAM put answers with the record's location (RamLocation) so the hive can read it lock-free. */
+export type TierValue = Uint8Array | boolean | string[] | TierStats | RamLocation | null;
 
 /**
  * Expected failures (a full tier, a bad key, a damaged blob) come back as
@@ -61,7 +64,7 @@ function makeDriver(arg: TierActorArg): TierDriver {
     case 'ram':
       return new RamTier({ name: arg.name, slabs: RamSlabs.from(arg.slabs) });
     case 'disk':
-      return new DiskTier({ name: arg.name, dir: arg.dir, capacityBytes: arg.capacityBytes, fsync: arg.fsync });
+      return new DiskTier({ name: arg.name, dir: arg.dir, capacityBytes: arg.capacityBytes, fsync: arg.fsync, ...(arg.io ? { io: arg.io } : {}) });
     case 'gpu':
       return new GpuTier({ name: arg.name, capacityBytes: arg.capacityBytes, budgetOnly: arg.budgetOnly });
   }
@@ -121,10 +124,10 @@ export const tierActor = defineActor<TierState, TierMsg, TierReply, TierActorArg
 async function handle(d: TierDriver, msg: TierMsg): Promise<[TierValue, ArrayBuffer[]?]> {
   switch (msg.op) {
     case 'put':
-      await d.put(msg.key, msg.blob);
-      return [true];
+      await d.put(msg.key, msg.blob, msg.crc32 === undefined ? undefined : { crc32: msg.crc32 });
+      return [(d instanceof RamTier ? d.locate(msg.key) : undefined) ?? true];
     case 'get': {
-      const got = await d.get(msg.key);
+      const got = await d.get(msg.key, msg.verify === false ? { verify: false } : undefined);
       if (!got) return [null];
       // The driver's copy is ours: move it to the caller (whole buffers only; a pooled view is copied first).
       const whole = got.byteOffset === 0 && got.byteLength === got.buffer.byteLength && !(got.buffer instanceof SharedArrayBuffer);

@@ -17,6 +17,8 @@ import {
 } from '../errors/index.js';
 import type { ActorRef } from '../runtime/index.js';
 import type { TierKind, TierStats } from '../tiers/driver.js';
+import type { RamLocation } from '../tiers/ram/index.js';
+import type { RamLocal } from './ram-local.js';
 import type { TierMsg, TierReply, TierValue } from './tier-actor.js';
 
 /** Calls to a tier may carry whole chunks to disk: generous, but finite. */
@@ -37,6 +39,10 @@ function rebuild(kind: TierKind, r: Extract<TierReply, { ok: false }>): Tensorhi
   }
 }
 
+function isLocation(v: TierValue): v is RamLocation {
+  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v) && typeof (v as RamLocation).addr === 'number' && typeof (v as RamLocation).seq === 'number';
+}
+
 function detached(b: Uint8Array): boolean {
   return b.buffer.byteLength === 0 && b.byteLength === 0;
 }
@@ -51,7 +57,30 @@ export class TierClient {
     readonly kind: TierKind,
     readonly capacityBytes: number,
     private readonly ref: ActorRef<TierMsg, TierReply>,
+    /** The RAM tier's lock-free read path (its slabs are this thread's); absent for other tiers. */
+    private readonly local?: RamLocal,
   ) {}
+
+  /**
+   * A private copy of `key`'s blob read on this thread without asking the
+   * actor (RAM only), or undefined: ask the actor (`get`). NOT verified: the
+   * caller checks the blob's CRC, and on any failure reads through `get`.
+   * `scratch`: into a reused buffer, good only until this thread yields (RamLocal.read).
+   */
+  readLocal(key: string, scratch = false): Uint8Array | undefined {
+    if (!this.local || this.downReason !== undefined) return undefined;
+    return this.local.read(key, scratch);
+  }
+
+  /** The location lock-free reads use for `key` (RAM only; for tests and debugging). */
+  localLocation(key: string): RamLocation | undefined {
+    return this.local?.location(key);
+  }
+
+  /** Lock-free reads served / refused as stale (RAM only). */
+  get localCounters(): Readonly<{ hits: number; stale: number }> | undefined {
+    return this.local?.counters;
+  }
 
   markDown(reason: string): void {
     this.downReason = reason;
@@ -82,22 +111,36 @@ export class TierClient {
    * Store `blob` under `key`. With `move` the blob's buffer is transferred
    * (the caller must not use it again); `remake` gives the bytes again should
    * the actor die after taking them.
+   * `crc32`: the blob's CRC-32 when known (containerCrc), so the tier need not compute one.
    */
-  async put(key: string, blob: Uint8Array, opts: { move?: boolean; remake?: () => Promise<Uint8Array> } = {}): Promise<void> {
+  async put(key: string, blob: Uint8Array, opts: { move?: boolean; remake?: () => Promise<Uint8Array>; crc32?: number } = {}): Promise<void> {
     const whole = blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength && !(blob.buffer instanceof SharedArrayBuffer);
     const move = opts.move === true && whole && opts.remake !== undefined;
-    await this.call({ op: 'put', key, blob }, move ? [blob.buffer as ArrayBuffer] : undefined, async () => {
-      const again = detached(blob) ? await opts.remake!() : blob;
-      return { op: 'put', key, blob: again };
-    });
+    const crc = opts.crc32 === undefined ? {} : { crc32: opts.crc32 };
+    // The old location dies with this put (the reply carries the new one); a refused put leaves the old record.
+    const prev = this.local?.location(key);
+    this.local?.forget(key);
+    let v: TierValue;
+    try {
+      v = await this.call({ op: 'put', key, blob, ...crc }, move ? [blob.buffer as ArrayBuffer] : undefined, async () => {
+        const again = detached(blob) ? await opts.remake!() : blob;
+        return { op: 'put', key, blob: again, ...crc };
+      });
+    } catch (err) {
+      if (prev && this.local && !this.local.location(key)) this.local.remember(key, prev);
+      throw err;
+    }
+    if (this.local && isLocation(v)) this.local.remember(key, v);
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    const v = await this.call({ op: 'get', key });
+  /** `verify: false` when the caller checks the blob's own CRC (the tier then skips its checksum of the value). */
+  async get(key: string, opts: { verify?: boolean } = {}): Promise<Uint8Array | undefined> {
+    const v = await this.call(opts.verify === false ? { op: 'get', key, verify: false } : { op: 'get', key });
     return v instanceof Uint8Array ? v : undefined;
   }
 
   async delete(key: string): Promise<boolean> {
+    this.local?.forget(key);
     return (await this.call({ op: 'delete', key })) === true;
   }
 

@@ -17,7 +17,8 @@ import { EGL_PLATFORM_HEADLESS, EGL_PLATFORM_VAR } from '../tiers/gpu/egl-env.js
 import { join } from 'node:path';
 import { ActorSystem, inline, worker, type ActorStart, type ChildSpec } from '../runtime/index.js';
 import type { TierKind } from '../tiers/driver.js';
-import { RamSlabs } from '../tiers/ram/index.js';
+import { RamReader, RamSlabs } from '../tiers/ram/index.js';
+import { RamLocal } from './ram-local.js';
 import type { ResolvedOptions } from './options.js';
 import { tierActor, type TierActorArg, type TierMsg, type TierReply } from './tier-actor.js';
 import { TierClient } from './tier-client.js';
@@ -71,7 +72,8 @@ export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean, codecs: Ch
       slabs = RamSlabs.create({ capacityBytes: t.capacityBytes, slabBytes: ramSlabBytes(t.capacityBytes, o.chunkSize) });
       arg = { kind: 'ram', name: 'ram', slabs: slabs.toShared(), kill };
     } else if (t.kind === 'disk') {
-      arg = { kind: 'disk', name: 'disk', dir: join(o.dir!, 'disk'), capacityBytes: t.capacityBytes, fsync: 'batch', kill };
+      // In its own worker the disk actor serves one message at a time: blocking reads/writes skip the thread-pool hop.
+      arg = { kind: 'disk', name: 'disk', dir: join(o.dir!, 'disk'), capacityBytes: t.capacityBytes, fsync: 'batch', io: o.workers ? 'sync' : 'async', kill };
     } else {
       arg = { kind: 'gpu', name: 'gpu', capacityBytes: t.capacityBytes, budgetOnly: gpuBudgetOnly, kill };
       // Mesa's EGL reads EGL_PLATFORM from the real process environment, which a
@@ -101,7 +103,9 @@ export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean, codecs: Ch
   });
   const clients = new Map<TierKind, TierClient>();
   for (const t of o.tiers) {
-    clients.set(t.kind, new TierClient(t.kind, t.capacityBytes, { call: (msg: TierMsg, opts) => system.ref<TierMsg, TierReply>(tierPath(t.kind)).call(msg, opts), send: () => {}, id: tierPath(t.kind) }));
+    // The RAM slabs are this thread's: reads of RAM chunks skip the actor (ram-local.ts).
+    const local = t.kind === 'ram' && slabs ? new RamLocal(new RamReader(slabs)) : undefined;
+    clients.set(t.kind, new TierClient(t.kind, t.capacityBytes, { call: (msg: TierMsg, opts) => system.ref<TierMsg, TierReply>(tierPath(t.kind)).call(msg, opts), send: () => {}, id: tierPath(t.kind) }, local));
   }
   return { system, clients, kills, slabs };
 }

@@ -42,6 +42,28 @@ export interface TierStats {
   readonly extra?: Readonly<Record<string, number>>;
 }
 
+/** Options of a put (all optional; a driver may ignore what it has no use for). */
+export interface TierPutOptions {
+  /**
+   * CRC-32 of the whole blob, already known to the caller (a container blob's
+   * trailer gives it in O(1)): a tier that checksums values stores this one
+   * instead of computing its own. A wrong value is never silently accepted: the
+   * record then fails its check on a verified read.
+   */
+  readonly crc32?: number;
+}
+
+/** Options of a get. */
+export interface TierGetOptions {
+  /**
+   * false: skip the tier's own checksum of the value, because the caller
+   * verifies the bytes itself (the hive checks every container blob's CRC
+   * before decoding). Default true. Structural checks (header, key, length)
+   * still run, and a tier's recovery scan still verifies what it verifies.
+   */
+  readonly verify?: boolean;
+}
+
 export interface TierDriver {
   readonly name: string;
   readonly flags: TierFlags;
@@ -51,9 +73,9 @@ export interface TierDriver {
    * CapacityError when the tier's budget would be exceeded (nothing stored,
    * nothing evicted: eviction is the scheduler's job), ArgumentError on a bad key.
    */
-  put(key: string, blob: Uint8Array): Promise<void>;
+  put(key: string, blob: Uint8Array, options?: TierPutOptions): Promise<void>;
   /** The bytes stored under `key` (a copy the caller owns), or undefined. */
-  get(key: string): Promise<Uint8Array | undefined>;
+  get(key: string, options?: TierGetOptions): Promise<Uint8Array | undefined>;
   /** Remove `key`; true when it existed. */
   delete(key: string): Promise<boolean>;
   has(key: string): Promise<boolean>;

@@ -1,6 +1,6 @@
 /** Validation of tier keys, shared by every driver. */
 import { ArgumentError } from '../errors/index.js';
-import { MAX_KEY_BYTES } from './driver.js';
+import { MAX_KEY_BYTES, type TierPutOptions } from './driver.js';
 
 const encoder = new TextEncoder();
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -23,4 +23,15 @@ export function checkBlob(blob: unknown): asserts blob is Uint8Array {
     const what = blob === null ? 'null' : typeof blob === 'object' ? (blob.constructor?.name ?? 'object') : typeof blob;
     throw new ArgumentError(`blob must be a Uint8Array, got ${what}`);
   }
+}
+
+/** `options.crc32` of a put when given (a u32), else undefined; throws ArgumentError naming a bad one. */
+export function checkCrcOption(options: TierPutOptions | undefined): number | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const crc = options.crc32;
+  if (crc !== undefined && !(Number.isInteger(crc) && crc >= 0 && crc <= 0xffffffff)) {
+    throw new ArgumentError(`options.crc32 must be an integer from 0 to 0xffffffff, got ${String(crc)}`);
+  }
+  return crc;
 }

@@ -19,7 +19,8 @@ describe('hive codec pool', () => {
       expect(sameBytes(await hive.get('w'), expected)).toBe(true);
       expect(pool.stats.completed).toBe(2);
       expect(sameBytes(await hive.get('w'), expected)).toBe(true);
-      expect(pool.stats.completed).toBe(3);
+      // At least the chunk read ahead (how many more reads ahead have finished by now depends on timing).
+      expect(pool.stats.completed).toBeGreaterThanOrEqual(3);
 
       pool.crashNextJob(); // the encode of the first chunk dies with its worker
       await hive.put('w', t);

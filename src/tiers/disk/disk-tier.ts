@@ -9,14 +9,16 @@
  * Durability (`fsync`): 'always' — put/delete resolve after an fsync that
  * covers them (concurrent writers share one: group commit); 'batch' — at most
  * one fsync every `batchMs` (and on sync(), rotation and stop); 'none' — the
- * OS decides. A record is never wrong bytes: get() verifies both checksums.
+ * OS decides. A record is never wrong bytes: get() verifies both checksums
+ * (the value's may be left to a caller that verifies the bytes itself).
  */
+import { readvSync, writevSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { ActorDeadError, ArgumentError, CapacityError, IOError, IntegrityError } from '../../errors/index.js';
 import { SystemClock, type Clock } from '../../clock/index.js';
 import { crc32 } from '../../format/checksum.js';
-import type { TierDriver, TierFlags, TierStats } from '../driver.js';
-import { checkKey, checkBlob } from '../key.js';
+import type { TierDriver, TierFlags, TierGetOptions, TierPutOptions, TierStats } from '../driver.js';
+import { checkBlob, checkCrcOption, checkKey } from '../key.js';
 import { MAX_VALUE_BYTES, RECORD_HEADER_BYTES, encodeHead, parseHead, recordBytes } from './record.js';
 import { RwLock } from './rw-lock.js';
 import { loadSegment } from './recover.js';
@@ -26,7 +28,7 @@ import { compactSegments } from './compact.js';
 import { checkDiskOptions, type DiskTierOptions } from './options.js';
 import type { DiskState } from './state.js';
 
-export type { DiskTierOptions, FsyncPolicy } from './options.js';
+export type { DiskIo, DiskTierOptions, FsyncPolicy } from './options.js';
 
 const FLAGS: TierFlags = { kind: 'disk', persistent: true, reattachable: false, compaction: true, sync: true };
 
@@ -37,6 +39,7 @@ export class DiskTier implements TierDriver {
   private readonly capacity: number;
   private readonly segmentBytes: number;
   private readonly autoCompact: boolean;
+  private readonly syncIo: boolean;
   private readonly clock: Clock;
   private readonly lock = new RwLock();
   private readonly durability: Durability;
@@ -49,6 +52,7 @@ export class DiskTier implements TierDriver {
     this.capacity = o.capacityBytes;
     this.segmentBytes = o.segmentBytes;
     this.autoCompact = o.autoCompact;
+    this.syncIo = o.io === 'sync';
     this.clock = o.clock ?? new SystemClock();
     this.durability = new Durability(o.fsync, o.batchMs, this.clock, () => this.fsyncActive());
   }
@@ -79,10 +83,12 @@ export class DiskTier implements TierDriver {
     });
   }
 
-  async put(key: string, blob: Uint8Array): Promise<void> {
+  /** `options.crc32`: the blob's CRC-32 when the caller knows it; stored as the record's vcrc instead of computing one. */
+  async put(key: string, blob: Uint8Array, options?: TierPutOptions): Promise<void> {
     this.live();
     const keyBytes = checkKey(key);
     checkBlob(blob);
+    const vcrc = checkCrcOption(options);
     // The fsync is awaited outside the lock (wrapped so the async callback does not
     // adopt it), so writers arriving meanwhile share the next one.
     const { synced } = await this.lock.exclusive(async () => {
@@ -92,7 +98,7 @@ export class DiskTier implements TierDriver {
       if (used > this.capacity || blob.byteLength > MAX_VALUE_BYTES) {
         throw new CapacityError(`disk tier ${this.name}: storing ${blob.byteLength} bytes under ${JSON.stringify(key)} would hold ${used} bytes, over its capacity of ${this.capacity}`);
       }
-      const at = await this.append(st, encodeHead(keyBytes, blob, false), blob);
+      const at = await this.append(st, encodeHead(keyBytes, blob, false, vcrc), blob);
       st.index.set(key, { seg: at.seg, offset: at.offset, keyLen: keyBytes.byteLength, valueLen: blob.byteLength, corrupt: false });
       st.usedBytes = used;
       st.liveRecordBytes += recordBytes(keyBytes.byteLength, blob.byteLength) - (old ? recordBytes(old.keyLen, old.valueLen) : 0);
@@ -102,7 +108,9 @@ export class DiskTier implements TierDriver {
     this.maybeCompact();
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
+  /** `options.verify === false`: skip the value's crc32 (the caller verifies the bytes itself); header and key are still checked. */
+  async get(key: string, options?: TierGetOptions): Promise<Uint8Array | undefined> {
+    const verify = options?.verify !== false;
     this.live();
     const keyBytes = checkKey(key);
     return this.lock.shared(async () => {
@@ -120,7 +128,8 @@ export class DiskTier implements TierDriver {
       const t0 = this.clock.now();
       let got: number;
       try {
-        ({ bytesRead: got } = await seg.fh.readv([head, value], e.offset));
+        // One positional read of header + key + value, straight into the buffer handed out.
+        got = this.syncIo ? readvSync(seg.fh.fd, [head, value], e.offset) : (await seg.fh.readv([head, value], e.offset)).bytesRead;
       } catch (err) {
         throw new IOError(seg.path, `cannot read ${subject}: ${(err as Error).message}`, { cause: err });
       }
@@ -130,7 +139,7 @@ export class DiskTier implements TierDriver {
       if (got !== head.byteLength + value.byteLength || !h || h.valueLen !== e.valueLen || Buffer.compare(head.subarray(RECORD_HEADER_BYTES), keyBytes) !== 0) {
         throw new IntegrityError(subject, `the record header or key does not check out (${where})`);
       }
-      if (crc32(value) !== h.vcrc) throw new IntegrityError(subject, `the value fails its crc32 (${where})`);
+      if (verify && crc32(value) !== h.vcrc) throw new IntegrityError(subject, `the value fails its crc32 (${where})`);
       return value;
     });
   }
@@ -224,7 +233,8 @@ export class DiskTier implements TierDriver {
       let done = 0;
       while (done < len) {
         const parts = done < head.byteLength ? [head.subarray(done), value] : [value.subarray(done - head.byteLength)];
-        done += (await seg.fh.writev(parts, offset + done)).bytesWritten;
+        // Header + key and the value as they are: one gathered write, no concatenation.
+        done += this.syncIo ? writevSync(seg.fh.fd, parts, offset + done) : (await seg.fh.writev(parts, offset + done)).bytesWritten;
       }
     } catch (err) {
       // Cut a partial record off so the log stays a sequence of whole records.

@@ -1,3 +1,3 @@
 export { DiskTier } from './disk-tier.js';
-export type { DiskTierOptions, FsyncPolicy } from './options.js';
+export type { DiskIo, DiskTierOptions, FsyncPolicy } from './options.js';
 export { DEFAULT_SEGMENT_BYTES } from './options.js';

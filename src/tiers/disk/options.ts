@@ -3,6 +3,14 @@ import { ArgumentError } from '../../errors/index.js';
 import type { Clock } from '../../clock/index.js';
 
 export type FsyncPolicy = 'none' | 'batch' | 'always';
+/**
+ * How record reads and appends reach the file: 'async' through libuv's thread
+ * pool (the calling thread never blocks: right on a thread that serves others),
+ * 'sync' with positional read/write calls on the calling thread (no thread
+ * pool round trip: right for a tier actor alone in its worker thread, which
+ * serves one message at a time anyway). fsync is always asynchronous.
+ */
+export type DiskIo = 'sync' | 'async';
 
 export interface DiskTierOptions {
   /** The tier's name in stats and errors; default 'disk'. */
@@ -19,6 +27,8 @@ export interface DiskTierOptions {
   batchMs?: number;
   /** Compact in the background once dead bytes outweigh live ones; default true. */
   autoCompact?: boolean;
+  /** See DiskIo; default 'async'. */
+  io?: DiskIo;
   /** Timers for 'batch' and the timings behind readMBps/writeMBps; default SystemClock. */
   clock?: Clock;
 }
@@ -31,6 +41,7 @@ export interface CheckedDiskOptions {
   fsync: FsyncPolicy;
   batchMs: number;
   autoCompact: boolean;
+  io: DiskIo;
   clock: Clock | undefined;
 }
 
@@ -48,5 +59,7 @@ export function checkDiskOptions(o: DiskTierOptions): CheckedDiskOptions {
   const batchMs = o.batchMs ?? 50;
   if (!Number.isFinite(batchMs) || batchMs < 0) throw new ArgumentError(`options.batchMs must be a non-negative number, got ${batchMs}`);
   if (o.autoCompact !== undefined && typeof o.autoCompact !== 'boolean') throw new ArgumentError(`options.autoCompact must be a boolean, got ${String(o.autoCompact)}`);
-  return { name: o.name ?? 'disk', dir: o.dir, capacityBytes: o.capacityBytes, segmentBytes, fsync, batchMs, autoCompact: o.autoCompact ?? true, clock: o.clock };
+  const io = o.io ?? 'async';
+  if (io !== 'sync' && io !== 'async') throw new ArgumentError(`options.io must be 'sync' or 'async', got ${String(io)}`);
+  return { name: o.name ?? 'disk', dir: o.dir, capacityBytes: o.capacityBytes, segmentBytes, fsync, batchMs, autoCompact: o.autoCompact ?? true, io, clock: o.clock };
 }

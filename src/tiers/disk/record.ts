@@ -33,11 +33,12 @@ export interface RecordHeader {
 }
 
 /** Header + key for a record of `value` (the value itself is written beside it). */
-export function encodeHead(key: Uint8Array, value: Uint8Array, tombstone: boolean): Uint8Array {
+/** `vcrc`: the value's CRC-32 when the caller already knows it (else computed here). */
+export function encodeHead(key: Uint8Array, value: Uint8Array, tombstone: boolean, vcrc: number = crc32(value)): Uint8Array {
   const head = new Uint8Array(RECORD_HEADER_BYTES + key.byteLength);
   const dv = new DataView(head.buffer);
   dv.setUint32(0, RECORD_MAGIC, true);
-  dv.setUint32(8, crc32(value), true);
+  dv.setUint32(8, vcrc, true);
   head[12] = tombstone ? FLAG_TOMBSTONE : 0;
   head[13] = RECORD_VERSION;
   dv.setUint16(14, key.byteLength, true);

@@ -32,14 +32,4 @@ export async function listSegments(dir: string): Promise<number[]> {
 }
 
 /** fsync a directory so that created, renamed or removed names are durable. */
-export async function syncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch {
-    // Some filesystems refuse fsync on a directory; nothing more can be done there.
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
-}
+export { syncDir } from '../../format/atomic-file.js';

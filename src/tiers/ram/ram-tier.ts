@@ -13,10 +13,11 @@
 import { ActorDeadError, ArgumentError, CapacityError, IntegrityError } from '../../errors/index.js';
 import { SystemClock, type Clock } from '../../clock/index.js';
 import { crc32 } from '../../format/checksum.js';
-import { MAX_KEY_BYTES, type TierDriver, type TierFlags, type TierStats } from '../driver.js';
-import { checkKey, checkBlob } from '../key.js';
+import { MAX_KEY_BYTES, type TierDriver, type TierFlags, type TierGetOptions, type TierPutOptions, type TierStats } from '../driver.js';
+import { checkBlob, checkCrcOption, checkKey } from '../key.js';
 import { HEADER_BYTES, LIVE, MAX_CLASS, classFor, readHeader, slabView, writeRecord, type BlockHeader, type SlabView } from './record.js';
 import { BuddyPool, offsetOf, slabOf, type Addr } from './pool.js';
+import type { RamLocation } from './reader.js';
 import type { RamSlabs } from './slabs.js';
 
 export interface RamTierOptions {
@@ -106,10 +107,12 @@ export class RamTier implements TierDriver {
     this.run = run;
   }
 
-  async put(key: string, blob: Uint8Array): Promise<void> {
+  /** `options.crc32`: the blob's CRC when the caller knows it (the record's CRC then costs O(key), not a pass over the blob). */
+  async put(key: string, blob: Uint8Array, options?: TierPutOptions): Promise<void> {
     const run = this.live();
     const keyBytes = checkKey(key);
     checkBlob(blob);
+    const blobCrc = checkCrcOption(options);
     const cls = classFor(keyBytes.byteLength, blob.byteLength);
     if (cls > run.pool.largestClass) {
       const largest = 2 ** run.pool.largestClass - HEADER_BYTES - keyBytes.byteLength;
@@ -121,7 +124,7 @@ export class RamTier implements TierDriver {
     }
     const seq = this.slabs.nextSeq();
     const t0 = this.clock.now();
-    writeRecord(run.views[slabOf(addr)], offsetOf(addr), keyBytes, blob, seq);
+    writeRecord(run.views[slabOf(addr)], offsetOf(addr), keyBytes, blob, seq, LIVE, blobCrc);
     this.writeMs += this.clock.now() - t0;
     this.writeBytes += blob.byteLength;
     const old = run.index.get(key);
@@ -133,7 +136,8 @@ export class RamTier implements TierDriver {
     }
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
+  /** `options.verify === false`: skip the record's CRC (the caller checks the blob's own). */
+  async get(key: string, options?: TierGetOptions): Promise<Uint8Array | undefined> {
     const run = this.live();
     checkKey(key);
     const e = run.index.get(key);
@@ -145,12 +149,24 @@ export class RamTier implements TierDriver {
     const out = v.u8.slice(start, start + e.blobLen); // slice of a shared view is a private copy
     this.readMs += this.clock.now() - t0;
     this.readBytes += e.blobLen;
+    if (options?.verify === false) return out;
     const expected = readHeader(v, off).crc;
-    const actual = crc32(out, crc32(v.u8.subarray(off + HEADER_BYTES, off + HEADER_BYTES + e.keyLen)));
+    const actual = crc32(v.u8.subarray(off + HEADER_BYTES, off + HEADER_BYTES + e.keyLen), crc32(out));
     if (actual !== expected) {
       throw new IntegrityError(`ram tier ${this.name} key ${JSON.stringify(key)}`, `crc32 ${actual.toString(16)} does not match the stored ${expected.toString(16)} (slab ${slabOf(e.addr)} offset ${off})`);
     }
     return out;
+  }
+
+  /**
+   * Where `key`'s record lives, for a RamReader in the thread that owns the
+   * slabs (lock-free reads without a round trip to this driver); undefined
+   * when absent. Valid until the key is replaced or deleted — the reader
+   * detects that by itself.
+   */
+  locate(key: string): RamLocation | undefined {
+    const e = this.live().index.get(key);
+    return e && { addr: e.addr, seq: e.seq, keyLen: e.keyLen, blobLen: e.blobLen };
   }
 
   async delete(key: string): Promise<boolean> {

@@ -9,7 +9,9 @@
  *   8  cls      log2 of the block size (12 .. 30)
  *  12  keyLen   bytes of UTF-8 key that follow the header
  *  16  blobLen  bytes of blob that follow the key
- *  20  crc      crc32 of key bytes then blob bytes
+ *  20  crc      CRC-32 of the blob bytes then the key bytes (blob first: a
+ *               caller that knows the blob's CRC — a container's trailer —
+ *               saves the pass over the blob; the key is continued in O(key))
  *  24  seqLo    put sequence number (53 bits: lo 32, hi 21): the newest of two
  *  28  seqHi    LIVE records with one key wins after a crash mid-overwrite
  *  32  key, then blob
@@ -72,6 +74,12 @@ export function readHeader(s: SlabView, offset: number): BlockHeader {
   };
 }
 
+/** The record's sequence number, read with atomic loads (the lock-free reader's check). */
+export function seqOf(s: SlabView, offset: number): number {
+  const w = offset >> 2;
+  return (Atomics.load(s.i32, w + W_SEQLO) >>> 0) + (Atomics.load(s.i32, w + W_SEQHI) >>> 0) * 2 ** 32;
+}
+
 export function stateOf(s: SlabView, offset: number): number {
   return Atomics.load(s.i32, (offset >> 2) + W_STATE);
 }
@@ -95,9 +103,9 @@ export function setClass(s: SlabView, offset: number, cls: number): void {
   Atomics.store(s.i32, (offset >> 2) + W_CLASS, cls);
 }
 
-/** The crc32 the header carries for `key` + `blob`. */
-export function recordCrc(key: Uint8Array, blob: Uint8Array): number {
-  return crc32(blob, crc32(key));
+/** The crc32 the header carries: of `blob` (or its known CRC `blobCrc`) continued over `key`. */
+export function recordCrc(key: Uint8Array, blob: Uint8Array, blobCrc: number = crc32(blob)): number {
+  return crc32(key, blobCrc);
 }
 
 /**
@@ -111,12 +119,13 @@ export function writeRecord(
   blob: Uint8Array,
   seq: number,
   finalState: number = LIVE,
+  blobCrc?: number,
 ): void {
   const w = offset >> 2;
   setState(s, offset, WRITING);
   s.i32[w + W_KEYLEN] = key.byteLength;
   s.i32[w + W_BLOBLEN] = blob.byteLength;
-  s.i32[w + W_CRC] = recordCrc(key, blob) | 0;
+  s.i32[w + W_CRC] = recordCrc(key, blob, blobCrc) | 0;
   s.i32[w + W_SEQLO] = seq % 2 ** 32 | 0;
   s.i32[w + W_SEQHI] = Math.floor(seq / 2 ** 32) | 0;
   s.u8.set(key, offset + HEADER_BYTES);
