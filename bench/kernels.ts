@@ -14,6 +14,7 @@ import { SystemClock, type Clock } from '../src/clock/index.js';
 import { CODECS } from '../src/codecs/registry.js';
 import { nf4 } from '../src/codecs/nf4.js';
 import { int8 } from '../src/codecs/int8.js';
+import { byteplane } from '../src/codecs/byteplane.js';
 import { dequantizeRowQ8_0 } from '../src/codecs/q8_0.js';
 import { dequantizeRowQ4_0 } from '../src/codecs/q4_0.js';
 import { dequantizeRowQ4_1 } from '../src/codecs/q4_1.js';
@@ -207,6 +208,24 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     row(dtype.toLowerCase(), k && (() => k(bytes, out)), () => bytesToF32(dtype, bytes, out));
   }
 
+  {
+    // Lossless byte planes of weight-like f32 (Huffman exponent plane, raw
+    // mantissa planes); native = the Huffman kernel (kernels.huffmanDecode),
+    // the plane merge is TS either way. MB/s of f32 output.
+    const p = byteplane.params();
+    const w = new Float32Array(n);
+    for (let i = 0; i < n; i++) w[i] = copySrc[i] * 0.02;
+    const payload = byteplane.encode(Tensor.fromF32(w, [n]), p);
+    const dec = (): void => void byteplane.decode(payload, [n], 'F32', p);
+    const tsDec = (): void => {
+      setNativeKernels(false);
+      dec();
+      setNativeKernels(on);
+    };
+    // A decode takes tens of ms, so `best` sees few runs: warm the JIT first.
+    for (let k = 0; k < 3; k++) (dec(), tsDec());
+    row('byteplane', kernels.huffmanDecode && dec, tsDec);
+  }
   // Decode straight to f16/bf16 (output bytes vs memcpy of as many bytes).
   const decodeHalf: HalfDecodeBenchRow[] = [];
   if (on) {

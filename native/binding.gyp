@@ -19,7 +19,8 @@
         "src/matmul_q8_avx2.cc",
         "src/matmul_q8_avx512.cc",
         "src/int8_kernels.cc",
-        "src/half_out.cc"
+        "src/half_out.cc",
+        "src/huffman.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],

@@ -11,6 +11,7 @@
 #include "async_job.h"
 #include "dispatch.h"
 #include "half_out.h"
+#include "huffman.h"
 #include "sink512.h"
 
 namespace {
@@ -295,6 +296,18 @@ Napi::Value SetNtThreshold(const Napi::CallbackInfo& info) {
 #endif
 }
 
+// huffmanDecode(stream: Uint8Array, table: Uint16Array(4096), out: Uint8Array)
+// -> bits consumed, or -(i + 1) when symbol i is invalid or runs out.
+Napi::Value HuffmanDecode(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  uint8_t* stream; uint16_t* table; uint8_t* out; int64_t ns, nt, no;
+  if (!Typed(info[0], napi_uint8_array, &stream, &ns) || !Typed(info[1], napi_uint16_array, &table, &nt) ||
+      !Typed(info[2], napi_uint8_array, &out, &no) || nt != kHuffTable)
+    return Fail(env, "huffmanDecode(stream: Uint8Array, table: Uint16Array(4096), out: Uint8Array)");
+  if (!huffman_table_ok(table)) return Fail(env, "huffmanDecode: a table entry has a code length outside 1..12");
+  return Napi::Number::New(env, (double)huffman_decode(stream, ns, table, out, no));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("levels", Napi::Function::New(env, Levels));
   exports.Set("level", Napi::Function::New(env, Level));
@@ -310,6 +323,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("lutDequantize", Napi::Function::New(env, LutDequantize));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
   exports.Set("setNtThreshold", Napi::Function::New(env, SetNtThreshold));
+  exports.Set("huffmanDecode", Napi::Function::New(env, HuffmanDecode));
   const char* req = std::getenv("TENSORHIVE_SIMD");
   exports.Set("requestedLevel", req && *req ? Napi::Value(Napi::String::New(env, req)) : env.Null());
   return exports;

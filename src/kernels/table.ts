@@ -74,6 +74,18 @@ export type Nf4MatVecKernel = (
   options?: Pick<MatVecOptions, 'batch'>,
 ) => void;
 
+/**
+ * One Huffman section's symbols (src/codecs/lossless/huffman.ts): `table` is
+ * the 4096-entry decode table (symbol·16 + length), `out` receives exactly
+ * out.length symbols. Returns the bits consumed, or −(i+1) when symbol i hits
+ * an unassigned code or runs past the stream (+ two zero bytes): the TS
+ * decodeSymbols contract, bit-exact.
+ */
+export type HuffmanDecodeKernel = (stream: Uint8Array, table: Uint16Array, out: Uint8Array) => number;
+
+/** The addon's Huffman export (native/src/huffman.cc); absent from older builds. */
+type HuffmanAddon = { huffmanDecode?: (stream: Uint8Array, table: Uint16Array, out: Uint8Array) => number };
+
 export interface KernelTable {
   readonly dequantize: Partial<Record<number, DequantizeKernel>>;
   readonly dequantizeAsync: Partial<Record<number, DequantizeAsyncKernel>>;
@@ -88,6 +100,7 @@ export interface KernelTable {
   nf4MatVec?: Nf4MatVecKernel;
   nf4DequantizeF16?: Nf4DequantizeHalfKernel;
   nf4DequantizeBf16?: Nf4DequantizeHalfKernel;
+  huffmanDecode?: HuffmanDecodeKernel;
 }
 
 interface BlockGeometry {
@@ -218,6 +231,13 @@ function fill(t: KernelTable, a: NativeAddon): void {
     nf4Layout('nf4 dequantize → bf16', dst.length, codes, absmax, blockSize);
     a.nf4DequantizeHalf(codes, absmax, blockSize, dst, true);
   };
+  const huff = (a as NativeAddon & HuffmanAddon).huffmanDecode;
+  if (typeof huff === 'function') {
+    t.huffmanDecode = (stream, table, out) => {
+      if (table.length !== 4096) throw new ArgumentError(`huffman decode: table.length must be 4096, got ${table.length}`);
+      return huff(stream, table, out);
+    };
+  }
   t.nf4MatVec = (codes, absmax, blockSize, rows, cols, x, y, o) => {
     const fn = 'nf4 matvec';
     const batch = operands(fn, rows, cols, x, y, o);
@@ -236,6 +256,7 @@ function clear(t: KernelTable): void {
   t.nf4DequantizeF16 = undefined;
   t.nf4DequantizeBf16 = undefined;
   t.int8Dequantize = undefined;
+  t.huffmanDecode = undefined;
 }
 
 /** The one kernel table, filled once at load when the addon is present. */

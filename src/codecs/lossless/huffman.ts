@@ -15,6 +15,7 @@
  * or has spare bytes) is a FormatError.
  */
 import { FormatError } from '../../errors/index.js';
+import { kernels } from '../../kernels/table.js';
 import type { ByteReader, ByteWriter } from './byte-io.js';
 import { MAX_CODE_BITS, canonicalCodes, huffmanLengths, kraftSum } from './huffman-lengths.js';
 
@@ -68,7 +69,8 @@ export function writeHuffman(w: ByteWriter, src: Uint8Array, plan: HuffmanPlan):
   if (bits > 0) out[pos++] = (acc << (8 - bits)) & 255;
 }
 
-function buildTable(lens: Uint8Array, codec: string): Uint16Array {
+/** The 4096-entry decode table (symbol·16 + length) of valid lengths; FormatError otherwise. */
+export function buildTable(lens: Uint8Array, codec: string): Uint16Array {
   const kraft = kraftSum(lens);
   if (kraft === 0) throw new FormatError(`${codec}.huffman.lengths`, 'no symbol has a code');
   if (kraft > TABLE) throw new FormatError(`${codec}.huffman.lengths`, 'code lengths over-subscribe the code space (not a prefix code)');
@@ -100,7 +102,9 @@ export function readHuffman(r: ByteReader, out: Uint8Array): void {
   const table = buildTable(lens, codec);
   const end = stream.length;
   const n = out.length;
-  const r0 = decodeSymbols(stream, table, out);
+  // The native twin (native/src/huffman.cc) returns the same bits/−(i+1).
+  const native = kernels.huffmanDecode;
+  const r0 = native ? native(stream, table, out) : decodeSymbols(stream, table, out);
   if (r0 < 0) {
     const at = -r0 - 1;
     if (at >= n) throw new FormatError(`${codec}.huffman.stream`, `ran out before symbol ${n} of ${n}`);
@@ -116,7 +120,7 @@ export function readHuffman(r: ByteReader, out: Uint8Array): void {
  * consumed, or −(i+1) when symbol i hits an unassigned code or the stream
  * runs more than a byte past its end (reads past the end see zero bytes).
  */
-function decodeSymbols(stream: Uint8Array, table: Uint16Array, out: Uint8Array): number {
+export function decodeSymbols(stream: Uint8Array, table: Uint16Array, out: Uint8Array): number {
   // Local literals: imported constants are live bindings V8 reloads per use.
   const BITS = 12; // = MAX_CODE_BITS
   const MASK = 4095;
