@@ -8,7 +8,7 @@ import { GgufReader } from '../../src/format/gguf-reader.js';
 import { GgufWriter } from '../../src/format/gguf-writer.js';
 import { GgufValueType as T } from '../../src/format/gguf-types.js';
 import { type CraftGguf, craftGguf, u32Kv } from '../fixtures/gguf-craft.js';
-import { makeTempDir } from '../fixtures/temp-dir.js';
+import { tempDir as makeTempDir } from '../helpers/tmp.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { GgufReader } from '../../src/format/gguf-reader.js';
 import { GgufWriter, type GgufTensorSpec } from '../../src/format/gguf-writer.js';
 import { type GgufTypedValue, GgufValueType as T, ggmlTypeInfo } from '../../src/format/gguf-types.js';
-import { makeTempDir } from '../fixtures/temp-dir.js';
+import { tempDir as makeTempDir } from '../helpers/tmp.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { openModelSource } from '../../src/format/model-source.js';
 import { GgufWriter } from '../../src/format/gguf-writer.js';
 import { writeSafetensors } from '../../src/format/safetensors-writer.js';
 import { craftSafetensors } from '../fixtures/safetensors-craft.js';
-import { makeTempDir } from '../fixtures/temp-dir.js';
+import { tempDir as makeTempDir } from '../helpers/tmp.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {

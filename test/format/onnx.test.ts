@@ -9,7 +9,7 @@ import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { f32ToF16Bits } from '../../src/tensor/half.js';
 import { craftOnnx, onnx } from '../fixtures/onnx-craft.js';
-import { makeTempDir } from '../fixtures/temp-dir.js';
+import { tempDir as makeTempDir } from '../helpers/tmp.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { SafetensorsReader } from '../../src/format/safetensors-reader.js';
 import { writeSafetensors } from '../../src/format/safetensors-writer.js';
 import { craftRawSafetensors, craftSafetensors } from '../fixtures/safetensors-craft.js';
-import { makeTempDir } from '../fixtures/temp-dir.js';
+import { tempDir as makeTempDir } from '../helpers/tmp.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { DTYPES, type DType } from '../../src/tensor/dtype.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { SafetensorsReader } from '../../src/format/safetensors-reader.js';
 import { SafetensorsWriter, writeSafetensors } from '../../src/format/safetensors-writer.js';
-import { makeTempDir } from '../fixtures/temp-dir.js';
+import { tempDir as makeTempDir } from '../helpers/tmp.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import { ArgumentError, CapacityError } from '../../src/errors/index.js';
 import { exposeHive, type ExposableHive } from '../../src/hive/client/index.js';
 import type { HiveStats, PutOptions } from '../../src/hive/types.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { startWorkerClient } from '../helpers/worker-client.js';
 
 /** A Map-backed stand-in with the Hive's put/get/delete/has/keys/stats shape. */
 function fakeHive() {
@@ -48,27 +49,7 @@ function fakeHive() {
 type Reply = { id: number; ok: boolean; value?: any; name?: string; message?: string; dead?: boolean; closed?: boolean };
 
 function startClient(port: MessagePort): Promise<{ worker: Worker; ask: (c: object) => Promise<Reply> }> {
-  const url = new URL('./fixtures/hive-client-worker.ts', import.meta.url).href;
-  // Node 20 does not apply tsx's ESM hooks inside workers; load the TS entry through tsx's API.
-  const boot = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url)}, ${JSON.stringify(url)}))`;
-  const worker = new Worker(boot, { eval: true, workerData: { port }, transferList: [port] });
-  workers.push(worker);
-  let next = 1;
-  const waiting = new Map<number, (r: Reply) => void>();
-  return new Promise((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', (m: Reply & { ready?: boolean }) => {
-      if (m.ready) resolve({ worker, ask });
-      else waiting.get(m.id)?.(m);
-    });
-  });
-  function ask(c: object): Promise<Reply> {
-    const id = next++;
-    return new Promise((r) => {
-      waiting.set(id, r);
-      worker.postMessage({ id, ...c });
-    });
-  }
+  return startWorkerClient<Reply>(new URL('./fixtures/hive-client-worker.ts', import.meta.url), port, workers);
 }
 
 const workers: Worker[] = [];

@@ -2,6 +2,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorDeadError, TimeoutError } from '../../src/errors/index.js';
 import { connectSystem, exposeSystem, type SystemLike } from '../../src/runtime/outside/index.js';
+import { startWorkerClient } from '../helpers/worker-client.js';
 
 /** A small system with the actor system's call/send shape. */
 function fakeSystem() {
@@ -28,26 +29,7 @@ function fakeSystem() {
 type Reply = { id: number; ok: boolean; value?: unknown; name?: string; message?: string; typed?: boolean; closed?: boolean };
 
 function startClient(port: MessagePort): Promise<{ worker: Worker; ask: (c: object) => Promise<Reply> }> {
-  const url = new URL('./fixtures/outside-client.ts', import.meta.url).href;
-  // Node 20 does not apply tsx's ESM hooks inside workers; load the TS entry through tsx's API.
-  const boot = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url)}, ${JSON.stringify(url)}))`;
-  const worker = new Worker(boot, { eval: true, workerData: { port }, transferList: [port] });
-  let next = 1;
-  const waiting = new Map<number, (r: Reply) => void>();
-  return new Promise((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', (m: Reply & { ready?: boolean }) => {
-      if (m.ready) resolve({ worker, ask });
-      else waiting.get(m.id)?.(m);
-    });
-  });
-  function ask(c: object): Promise<Reply> {
-    const id = next++;
-    return new Promise((r) => {
-      waiting.set(id, r);
-      worker.postMessage({ id, ...c });
-    });
-  }
+  return startWorkerClient<Reply>(new URL('./fixtures/outside-client.ts', import.meta.url), port, workers);
 }
 
 const workers: Worker[] = [];
@@ -61,7 +43,6 @@ describe('outside access through comlink', () => {
     const { port1, port2 } = new MessageChannel();
     const exposed = exposeSystem(system, port1);
     const { worker, ask } = await startClient(port2);
-    workers.push(worker);
 
     expect(await ask({ op: 'call', target: 'echo', msg: { n: 42, f: [1.5] } })).toMatchObject({ ok: true, value: { n: 42, f: [1.5] } });
     expect(await ask({ op: 'send', target: 'log', msg: 'hello' })).toMatchObject({ ok: true });
@@ -80,7 +61,6 @@ describe('outside access through comlink', () => {
     const { port1, port2 } = new MessageChannel();
     exposeSystem(system, port1, { stopped });
     const { worker, ask } = await startClient(port2);
-    workers.push(worker);
 
     const pending = ask({ op: 'call', target: 'hang', msg: 1 });
     while (received.length === 0) await new Promise((r) => setImmediate(r));
