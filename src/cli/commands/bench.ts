@@ -53,10 +53,11 @@ export function printCodecBench(b: CodecBench): void {
   console.log(`codec bench on ${b.elements} values (${b.source}); memcpy of the same f32 bytes: ${b.baseline.memcpyMBps.toFixed(0)} MB/s`);
   console.log(
     table(
-      ['codec', 'ratio', 'bits/w', 'SQNR dB', 'MSE', 'enc MB/s', 'dec MB/s', 'enc/memcpy', 'dec/memcpy'],
+      ['codec', 'ratio', 'zstd ratio', 'bits/w', 'SQNR dB', 'MSE', 'enc MB/s', 'dec MB/s', 'enc/memcpy', 'dec/memcpy'],
       b.codecs.map((r) => [
         r.codec,
         r.ratio,
+        r.zstdRatio ?? '-',
         r.bitsPerWeight,
         r.sqnrDb,
         r.mse,
