@@ -21,7 +21,10 @@ import { dequantizeRowQ4_1 } from '../src/codecs/q4_1.js';
 import { dequantizeRowQ5_0 } from '../src/codecs/q5_0.js';
 import { dequantizeRowQ5_1 } from '../src/codecs/q5_1.js';
 import { dequantizeRowQ4_K } from '../src/codecs/q4_k.js';
-import { dequantizeRowQ6_K } from '../src/codecs/q6_k.js';
+import { dequantizeRowQ6_K, quantizeRowQ6_K } from '../src/codecs/q6_k.js';
+import { quantizeRowQ8_0 } from '../src/codecs/q8_0.js';
+import { quantizeRowQ4_0 } from '../src/codecs/q4_0.js';
+import { quantizeRowQ4_K } from '../src/codecs/q4_k.js';
 import { Rng } from '../src/random/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { bytesToF32 } from '../src/tensor/convert.js';
@@ -52,7 +55,7 @@ export interface HalfDecodeBenchRow {
 
 export interface FusedBenchRow {
   codec: string;
-  /** 'int8': activations quantized to 8 bits per 32-block (default); 'f32': kept in f32. */
+  /** 'int8': activations quantized to 8 bits per 32-block (Q4_K: per 256; NF4: int8 codebook too), the default; 'f32': kept in f32. */
   activations: 'int8' | 'f32';
   rows: number;
   cols: number;
@@ -73,6 +76,28 @@ export interface FusedBatchRow {
   speedupPerVector: number;
 }
 
+export interface EncodeBenchRow {
+  codec: string;
+  /** GB/s of f32 input through kernels.quantize (the dispatch level in use), or null without the addon. */
+  nativeGBps: number | null;
+  /** GB/s of f32 input through the TS reference row quantizer. */
+  tsGBps: number;
+  /** ggml's quantize_row_*_ref on this machine (measured once, docs/kernels.md), for comparison; null if not measured. */
+  ggmlRefGBps: number | null;
+}
+
+/** ggml's reference quantizers measured on this machine (GB/s of f32 input; issue 4). */
+const GGML_REF_ENCODE_GBPS: Record<number, number | null> = { 8: 1.3, 2: 3.9, 12: 0.06, 14: null };
+
+/** byteplane encode, MB/s of 16 MiB input: native plane split (kernels on) vs the TS reference; the rest of encode is TS either way. */
+export interface LosslessEncodeRow {
+  codec: string;
+  nativeMBps: number | null;
+  tsMBps: number;
+  /** Payload bytes ÷ input bytes. */
+  ratio: number;
+}
+
 export interface KernelsBench {
   native: { loaded: boolean; level: string; reason?: string };
   elements: number;
@@ -81,6 +106,8 @@ export interface KernelsBench {
   decodeHalf: HalfDecodeBenchRow[];
   fused: FusedBenchRow[];
   fusedBatch: FusedBatchRow[];
+  encode: EncodeBenchRow[];
+  losslessEncode: LosslessEncodeRow[];
 }
 
 export interface KernelsBenchOptions {
@@ -208,23 +235,39 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     row(dtype.toLowerCase(), k && (() => k(bytes, out)), () => bytesToF32(dtype, bytes, out));
   }
 
+  const losslessEncode: LosslessEncodeRow[] = [];
   {
-    // Lossless byte planes of weight-like f32 (Huffman exponent plane, raw
-    // mantissa planes); native = the Huffman kernel (kernels.huffmanDecode),
-    // the plane merge is TS either way. MB/s of f32 output.
+    // Lossless byte planes of weight-like values (Huffman exponent plane, raw
+    // mantissa planes), 16 MiB of output in each dtype (2n elements for the
+    // 16-bit ones); native = the Huffman kernel (multi-chain) + the native
+    // plane merge (kernels on), TS = the reference kernels. MB/s of output.
     const p = byteplane.params();
-    const w = new Float32Array(n);
-    for (let i = 0; i < n; i++) w[i] = copySrc[i] * 0.02;
-    const payload = byteplane.encode(Tensor.fromF32(w, [n]), p);
-    const dec = (): void => void byteplane.decode(payload, [n], 'F32', p);
-    const tsDec = (): void => {
+    const w2 = new Float32Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) w2[i] = copySrc[i % n] * (i < n ? 0.02 : 0.013);
+    const tensors: [string, Tensor][] = [
+      ['byteplane', Tensor.fromF32(w2.subarray(0, n), [n])],
+      ['byteplane bf16', Tensor.fromF32As('BF16', w2, [2 * n])],
+      ['byteplane f16', Tensor.fromF32As('F16', w2, [2 * n])],
+    ];
+    const reference = <T>(fn: () => T): T => {
       setNativeKernels(false);
-      dec();
-      setNativeKernels(on);
+      try {
+        return fn();
+      } finally {
+        setNativeKernels(on);
+      }
     };
-    // A decode takes tens of ms, so `best` sees few runs: warm the JIT first.
-    for (let k = 0; k < 3; k++) (dec(), tsDec());
-    row('byteplane', kernels.huffmanDecode && dec, tsDec);
+    for (const [label, t] of tensors) {
+      const payload = byteplane.encode(t, p);
+      const dec = (): void => void byteplane.decode(payload, t.shape, t.dtype, p);
+      const tsDec = (): void => reference(dec);
+      // A decode takes tens of ms, so `best` sees few runs: warm the JIT first.
+      for (let k = 0; k < 3; k++) (dec(), tsDec());
+      row(label, kernels.huffmanDecode && dec, tsDec);
+      const enc = (): void => void byteplane.encode(t, p);
+      const nativeEnc = on ? rate(best(clock, minMs, enc)) : null;
+      losslessEncode.push({ codec: label, nativeMBps: nativeEnc, tsMBps: rate(best(clock, minMs, () => reference(enc))), ratio: payload.length / t.bytes.length });
+    }
   }
   // Decode straight to f16/bf16 (output bytes vs memcpy of as many bytes).
   const decodeHalf: HalfDecodeBenchRow[] = [];
@@ -290,11 +333,12 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     for (const act of acts) {
       const smallMs = best(clock, minMs, () => mv(small, 4096, act, 1));
       const bigMs = best(clock, minMs, () => mv(big, bigRows, act, 1));
-      const GBps = big.byteLength / 1e9 / (bigMs / 1000);
+      // All compressed bytes read (NF4: codes and the f32 absmax).
+      const GBps = (bigRows * bytesPerRow) / 1e9 / (bigMs / 1000);
       fused.push({
         codec, activations: act, rows: bigRows, cols, GBps,
         bandwidthRatio: (GBps * 1000) / streamReadMBps,
-        bandwidthRatioInCache: small.byteLength / MB / (smallMs / 1000) / streamReadInCacheMBps,
+        bandwidthRatioInCache: (4096 * bytesPerRow) / MB / (smallMs / 1000) / streamReadInCacheMBps,
         speedupVsDecodeThenMultiply: dtmMs / smallMs,
       });
       if (act !== acts[0]) continue;
@@ -327,9 +371,30 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     fusedRows('nf4', cols / 2 + (4 * cols) / 64, (rows) => {
       abs.set(rows, absmaxOf(rows));
       return tiled((rows * cols) / 2, 1, rng, () => {});
-    }, (w, rows, _act, batch) => {
-      kernels.nf4MatVec!(w, abs.get(rows)!, 64, rows, cols, xs.subarray(0, batch * cols), ys.subarray(0, batch * rows), { batch });
-    }, (w) => kernels.nf4Dequantize!(w, abs.get(4096)!, 64, wf32), ['f32']);
+    }, (w, rows, act, batch) => {
+      kernels.nf4MatVec!(w, abs.get(rows)!, 64, rows, cols, xs.subarray(0, batch * cols), ys.subarray(0, batch * rows), { batch, activations: act });
+    }, (w) => kernels.nf4Dequantize!(w, abs.get(4096)!, 64, wf32), ['int8', 'f32']);
+  }
+
+  // Encode (quantize) f32 -> GGML blocks: GB/s of f32 input, native kernel vs TS
+  // reference, beside ggml's reference quantizer figures. The K-quant TS
+  // rows are slow (~MB/s), so they get a smaller input.
+  const encode: EncodeBenchRow[] = [];
+  const QUANT_REF: Record<number, (src: Float32Array, dst: Uint8Array) => void> = {
+    8: quantizeRowQ8_0, 2: quantizeRowQ4_0, 12: quantizeRowQ4_K, 14: quantizeRowQ6_K,
+  };
+  for (const [key, ref] of Object.entries(QUANT_REF)) {
+    const type = Number(key);
+    const g = NATIVE_GGML[type];
+    const m = g.qk === 256 ? n / 8 : n;
+    const src = copySrc.subarray(0, m);
+    const dst = new Uint8Array((m / g.qk) * g.bytes);
+    const gbps = (ms: number, values: number): number => (4 * values) / 1e9 / (ms / 1000);
+    const k = kernels.quantize[type];
+    const nativeGBps = k ? gbps(best(clock, minMs, () => k(src, dst)), m) : null;
+    const tsValues = g.qk === 256 ? Math.min(m, 1 << 15) : m;
+    const tsGBps = gbps(best(clock, minMs, () => ref(src.subarray(0, tsValues), dst.subarray(0, (tsValues / g.qk) * g.bytes))), tsValues);
+    encode.push({ codec: g.name, nativeGBps, tsGBps, ggmlRefGBps: GGML_REF_ENCODE_GBPS[type] ?? null });
   }
 
   return {
@@ -340,6 +405,8 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     decodeHalf,
     fused,
     fusedBatch,
+    encode,
+    losslessEncode,
   };
 }
 
@@ -351,8 +418,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`native: ${r.native.loaded ? r.native.level : `missing (${r.native.reason})`}; memcpy ${r.baseline.memcpyMBps.toFixed(0)} MB/s`);
     console.table(r.decode.map((d) => ({ ...d, nativeMBps: d.nativeMBps?.toFixed(0), tsMBps: d.tsMBps.toFixed(0) })));
     console.table(r.decodeHalf);
+    console.log('byteplane encode, MB/s of input:');
+    console.table(r.losslessEncode);
     console.log(`fused: stream read ${r.baseline.streamReadMBps.toFixed(0)} MB/s out of cache (${(r.baseline.outOfCacheBytes / 2 ** 20).toFixed(0)} MiB; LLC ${(r.baseline.llcBytes / 2 ** 20).toFixed(0)} MiB), ${r.baseline.streamReadInCacheMBps.toFixed(0)} MB/s in cache`);
     console.table(r.fused);
     console.table(r.fusedBatch);
+    console.log('encode (quantize), GB/s of f32 input:');
+    console.table(r.encode);
   }
 }

@@ -3,6 +3,7 @@
 // lazy bad-scale scan, and the scalar integer-dot kernels. One quantizer
 // for every level, so all levels see the same int8 activations.
 #include "common.h"
+#include "matvec_fused.h"
 #include "scalar.h"
 #include <cmath>
 
@@ -29,6 +30,32 @@ bool quantize_act_q8(const float* x, int64_t nb, int8_t* q, float* d, int32_t* s
     d[b] = dd;
     s[b] = sum;
     ds[b] = dd * (float)sum;
+  }
+  return true;
+}
+
+bool quantize_act_q8k(const float* x, int64_t nb, int8_t* q, float* d, int32_t* s) {
+  for (int64_t b = 0; b < nb; b++, x += QK_K, q += QK_K) {
+    float amax = 0;
+    bool finite = true;
+    for (int j = 0; j < QK_K; j++) {
+      const float a = std::fabs(x[j]);
+      finite &= a <= 3.4028234663852886e38f;
+      amax = a > amax ? a : amax;
+    }
+    if (!finite) return false;
+    const float dd = amax / 127.0f;
+    const float id = dd != 0 ? 1.0f / dd : 0.0f;
+    for (int sb = 0; sb < 8; sb++) {
+      int32_t sum = 0;
+      for (int j = 32 * sb; j < 32 * sb + 32; j++) {
+        const int v = (int)std::nearbyint(x[j] * id);  // |v| <= 127
+        q[j] = (int8_t)v;
+        sum += v;
+      }
+      s[8 * b + sb] = sum;
+    }
+    d[b] = dd;
   }
   return true;
 }
@@ -96,6 +123,8 @@ int64_t mq_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int
   return first_bad_scale(K_Q4_0, w, rows, nbr, y, batch);
 }
 
+// Q8_K activations (quantize_act_q8k): per 256-block, all integer up to
+// xd·(d·Σ_s sc_s·dot_s − dmin·Σ_s m_s·bsum_s).
 int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {
   for (int64_t r = 0; r < rows; r++) {
     const uint8_t* row = w + r * nbr * Q4_K_BYTES;
@@ -107,17 +136,17 @@ int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int
         const float d = f16_to_f32(load_u16(p)), dmin = f16_to_f32(load_u16(p + 2));
         uint8_t s8[8], m8[8];
         q4k_scales(p + 4, s8, m8);
-        float sum = 0, mins = 0;
+        int32_t sumi = 0, summ = 0;
         for (int sb = 0; sb < 8; sb++) {
-          const int64_t ab = b * 8 + sb;  // activation block
+          const int8_t* xq = a.q + b * QK_K + QK32 * sb;
           const uint8_t* q = p + 16 + 32 * (sb >> 1);
           const int shift = 4 * (sb & 1);
           int32_t dot = 0;
-          for (int k = 0; k < QK32; k++) dot += ((q[k] >> shift) & 0xF) * a.q[ab * QK32 + k];
-          sum += (float)dot * ((float)s8[sb] * a.d[ab]);
-          mins += (float)m8[sb] * a.ds[ab];
+          for (int k = 0; k < QK32; k++) dot += ((q[k] >> shift) & 0xF) * xq[k];
+          sumi += s8[sb] * dot;
+          summ += m8[sb] * a.s[b * 8 + sb];
         }
-        acc += d * sum - dmin * mins;
+        acc += (d * a.d[b]) * (float)sumi - (dmin * a.d[b]) * (float)summ;
       }
       y[j * rows + r] = acc;
     }
@@ -125,5 +154,49 @@ int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int
   return first_bad_scale(K_Q4_K, w, rows, nbr, y, batch);
 }
 
+// NF4 with the int8 codebook; blocks of 32 never straddle an absmax block
+// or a row (bs % 64 == 0, cols % 64 == 0).
+void mq_nf4(const uint8_t* codes, const float* absmax, int64_t bs, int64_t rows, int64_t cols, const ActQ8* x,
+            int64_t batch, float* y) {
+  for (int64_t r = 0; r < rows; r++) {
+    for (int64_t j = 0; j < batch; j++) {
+      const ActQ8& a = x[j];
+      float acc = 0;
+      for (int64_t c = 0; c < cols; c += QK32) {
+        const int64_t f = r * cols + c;  // flat index
+        const uint8_t* p = codes + (f >> 1);
+        const int8_t* xq = a.q + c;
+        int32_t dot = 0;
+        for (int k = 0; k < 16; k++) dot += kNf4I8[p[k] >> 4] * xq[2 * k] + kNf4I8[p[k] & 15] * xq[2 * k + 1];
+        acc += (float)dot * (absmax[f / bs] * (a.d[c / QK32] / 127.0f));
+      }
+      y[j * rows + r] = acc;
+    }
+  }
+}
+
 }  // namespace scalar
+
+const int8_t kNf4I8[16] = {-127, -88, -67, -50, -36, -23, -12, 0, 10, 20, 31, 43, 56, 71, 92, 127};
+
+void nf4_lane_terms(const ActQ8& a, int64_t cols, int32_t* init, float* xs) {
+  for (int64_t i = 0; i < cols / 8; i++) {
+    int32_t sum = 0;
+    for (int k = 0; k < 8; k++) sum += a.q[8 * i + k];
+    init[i] = -127 * sum;
+    xs[i] = a.d[i / 4] / 127.0f;
+  }
+}
+
+void nf4_arrange(const int8_t* q, int64_t cols, int W, int8_t* out) {
+  for (int64_t c = 0; c < cols;) {
+    const int w = cols - c >= W ? W : 64;
+    for (int k = 0; k < w / 2; k++) {
+      out[c + k] = q[c + 2 * k];
+      out[c + w / 2 + k] = q[c + 2 * k + 1];
+    }
+    c += w;
+  }
+}
+
 }  // namespace th

@@ -12,6 +12,9 @@
 #include "dispatch.h"
 #include "half_out.h"
 #include "huffman.h"
+#include "matvec_fused.h"
+#include "planes.h"
+#include "quant.h"
 #include "sink512.h"
 
 namespace {
@@ -214,7 +217,9 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
     bool ok = true;
     for (int64_t j = 0; j < batch && ok; j++) {
       const int64_t o = j * nb32;
-      ok = quantize_act_q8(x + j * cols, nb32, q.data() + j * cols, d.data() + o, sums.data() + o, ds.data() + o);
+      // Q4_K: Q8_K-style activations (one scale per 256; matvec_fused.h).
+      ok = kind == K_Q4_K ? quantize_act_q8k(x + j * cols, cols / QK_K, q.data() + j * cols, d.data() + o, sums.data() + o)
+                          : quantize_act_q8(x + j * cols, nb32, q.data() + j * cols, d.data() + o, sums.data() + o, ds.data() + o);
       acts[j] = {q.data() + j * cols, d.data() + o, sums.data() + o, ds.data() + o};
     }
     if (ok) return Napi::Number::New(env, (double)mq(w, rows, nbr, acts.data(), batch, y));
@@ -226,8 +231,8 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, 0);
 }
 
-// nf4Matvec(codes, absmax, blockSize, rows, cols, x, y, batch); cols even;
-// x is batch × cols, y batch × rows. f32 activations.
+// nf4Matvec(codes, absmax, blockSize, rows, cols, x, y, batch[, act8]); cols even;
+// x is batch × cols, y batch × rows. f32 activations unless act8.
 Napi::Value Nf4Matvec(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   const int64_t bs = IntArg(info, 2), rows = IntArg(info, 3), cols = IntArg(info, 4), batch = IntArg(info, 7);
@@ -239,6 +244,26 @@ Napi::Value Nf4Matvec(const Napi::CallbackInfo& info) {
   if (cols % 2 != 0 || !Mul(batch, cols, &xs) || nx != xs || !Mul(batch, rows, &ys) || ny != ys ||
       !Mul(rows, cols, &n) || !Nf4Ok(n, bs, na, nc))
     return Fail(env, "nf4Matvec: codes/absmax/x/y do not match rows × cols × batch (cols must be even)");
+  // Optional act8 (info[8]): 8-bit activations and the int8 codebook
+  // (matvec_fused.h) when cols and blockSize are multiples of 64 and x is finite.
+  if (info.Length() > 8 && info[8].IsBoolean() && info[8].As<Napi::Boolean>().Value() && cols % 64 == 0 &&
+      bs % 64 == 0 && rows > 0 && cols > 0) {
+    const int64_t nb32 = cols / QK32;
+    std::vector<int8_t> q((size_t)xs);
+    std::vector<float> d((size_t)(batch * nb32)), ds((size_t)(batch * nb32));
+    std::vector<int32_t> sums((size_t)(batch * nb32));
+    std::vector<ActQ8> acts((size_t)batch);
+    bool ok = true;
+    for (int64_t j = 0; j < batch && ok; j++) {
+      const int64_t o = j * nb32;
+      ok = quantize_act_q8(x + j * cols, nb32, q.data() + j * cols, d.data() + o, sums.data() + o, ds.data() + o);
+      acts[j] = {q.data() + j * cols, d.data() + o, sums.data() + o, ds.data() + o};
+    }
+    if (ok) {
+      nf4_q8_kernel(active_level())(codes, absmax, bs, rows, cols, acts.data(), batch, y);
+      return Napi::Number::New(env, 0);
+    }
+  }
   const Nf4MatvecFn mv = active().mv_nf4;
   for (int64_t j = 0; j < batch; j++) mv(codes, absmax, bs, rows, cols, x + j * cols, y + j * rows);
   return Napi::Number::New(env, 0);
@@ -252,10 +277,12 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   if (!Typed(info[1], napi_float32_array, &src, &ns) || !Typed(info[2], napi_uint8_array, &dst, &nd))
     return Fail(env, "quantize(kind, src: Float32Array, dst: Uint8Array)");
   Geometry g;
-  if (!GeometryOf((int)kind, active(), &g) || g.qz == nullptr) return Fail(env, "quantize: no kernel for this kind");
+  // Quantizers are picked per level by quant_kernel (native/src/quant.h), not from the decode tables.
+  const QuantFn qz = GeometryOf((int)kind, active(), &g) ? quant_kernel((int)kind, active_level()) : nullptr;
+  if (qz == nullptr) return Fail(env, "quantize: no kernel for this kind");
   const int64_t nb = ns / g.qk;
   if (ns % g.qk != 0 || nd != nb * g.bytes) return Fail(env, "quantize: src/dst lengths are not whole blocks of each other");
-  return Napi::Number::New(env, (double)g.qz(src, dst, nb));
+  return Napi::Number::New(env, (double)qz(src, dst, nb));
 }
 
 // int8Dequantize(q: Int8Array, scales: Float32Array, zps: Int32Array | null, run, dst: Float32Array)
@@ -308,6 +335,51 @@ Napi::Value HuffmanDecode(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, (double)huffman_decode(stream, ns, table, out, no));
 }
 
+// planesMerge(planes: (Uint8Array | number)[], rotate: boolean, out: Uint8Array)
+// -> 0: out (n·P bytes, P = planes.length 1..8) from P planes of n bytes or
+// constant byte values; rotate (P 2 or 4) undoes the sign rotation.
+Napi::Value PlanesMerge(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const char* usage = "planesMerge(planes: (Uint8Array(n) | 0..255)[1..8], rotate: boolean (P 2 or 4), out: Uint8Array(n·P))";
+  uint8_t* out; int64_t no;
+  if (!info[0].IsArray() || !info[1].IsBoolean() || !Typed(info[2], napi_uint8_array, &out, &no)) return Fail(env, usage);
+  const Napi::Array arr = info[0].As<Napi::Array>();
+  const int64_t P = (int64_t)arr.Length();
+  const bool rotate = info[1].As<Napi::Boolean>().Value();
+  if (P < 1 || P > kMaxPlanes || no % P != 0 || (rotate && P != 2 && P != 4)) return Fail(env, usage);
+  const int64_t n = no / P;
+  PlaneSource src[kMaxPlanes];
+  for (int64_t k = 0; k < P; k++) {
+    const Napi::Value v = arr.Get((uint32_t)k);
+    uint8_t* data; int64_t len;
+    if (v.IsNumber()) {
+      const double x = v.As<Napi::Number>().DoubleValue();
+      if (!(x >= 0 && x <= 255) || x != (double)(int)x) return Fail(env, usage);
+      src[k] = {nullptr, (uint8_t)x};
+    } else if (Typed(v, napi_uint8_array, &data, &len) && len == n) {
+      src[k] = {data, 0};
+    } else {
+      return Fail(env, usage);
+    }
+  }
+  planes_merge(src, (int)P, rotate, n, out);
+  return Napi::Number::New(env, 0);
+}
+
+// planesSplit(src: Uint8Array, P: 1..8, rotate: boolean (P 2 or 4), planes: Uint8Array(src.length)) -> 0
+Napi::Value PlanesSplit(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  uint8_t* src; uint8_t* planes; int64_t ns, np;
+  const int64_t P = IntArg(info, 1);
+  if (!Typed(info[0], napi_uint8_array, &src, &ns) || P < 1 || P > kMaxPlanes || !info[2].IsBoolean() ||
+      !Typed(info[3], napi_uint8_array, &planes, &np) || np != ns || ns % P != 0)
+    return Fail(env, "planesSplit(src: Uint8Array, P: 1..8, rotate: boolean (P 2 or 4), planes: Uint8Array(src.length))");
+  const bool rotate = info[2].As<Napi::Boolean>().Value();
+  if (rotate && P != 2 && P != 4) return Fail(env, "planesSplit: rotate needs P = 2 or 4");
+  planes_split(src, ns / P, (int)P, rotate, planes);
+  return Napi::Number::New(env, 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("levels", Napi::Function::New(env, Levels));
   exports.Set("level", Napi::Function::New(env, Level));
@@ -324,6 +396,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("quantize", Napi::Function::New(env, Quantize));
   exports.Set("setNtThreshold", Napi::Function::New(env, SetNtThreshold));
   exports.Set("huffmanDecode", Napi::Function::New(env, HuffmanDecode));
+  exports.Set("planesMerge", Napi::Function::New(env, PlanesMerge));
+  exports.Set("planesSplit", Napi::Function::New(env, PlanesSplit));
   const char* req = std::getenv("TENSORHIVE_SIMD");
   exports.Set("requestedLevel", req && *req ? Napi::Value(Napi::String::New(env, req)) : env.Null());
   return exports;

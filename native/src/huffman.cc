@@ -7,26 +7,17 @@
 // most 12 bits each while 8 whole bytes remain; for long sections each lookup
 // goes to a multi-symbol table (up to 4 symbols whose codes fit in the 12
 // bits), so short codes (exponent planes: 2–4 bits) cost a fraction of a
-// lookup each. The tail pads with zeros, one symbol at a time.
-#include <vector>
+// lookup each. The tail pads with zeros, one symbol at a time. Long streams
+// run four such decoders at once over parts of the stream (decode_split).
 #include "huffman.h"
-#include <cstring>
+#include "dispatch.h"
+#include "huffman_internal.h"
+#include <memory>
 
 namespace th {
+namespace huff {
 
 namespace {
-
-inline uint64_t load_be64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-#if defined(__GNUC__) || defined(__clang__)
-  return __builtin_bswap64(v);
-#else
-  uint64_t r = 0;
-  for (int k = 0; k < 8; k++) r = (r << 8) | p[k];
-  return r;
-#endif
-}
 
 // Multi-symbol entries: syms[x] holds up to 4 symbols (s1 in the low byte)
 // and meta[x] = bits | count << 4 of the 12 indexed bits; count 0 = the first
@@ -52,8 +43,45 @@ void build_multi(const uint16_t* table, uint32_t* syms, uint8_t* meta) {
 
 // Below this many symbols the 4096-entry multi table costs more than it saves.
 constexpr int64_t kMultiMin = 1 << 14;
+// Streams at least this long are decoded as several chains (decode_split).
+constexpr int64_t kSplitMinBytes = 1 << 16;
 
 }  // namespace
+
+int64_t decode_from(const uint8_t* stream, int64_t end, const uint16_t* table, const Multi* mt, uint8_t* out,
+                    int64_t n, int64_t i, int64_t c) {
+  // An 8-byte load at byte c/8 stays inside the stream while c/8 + 8 <= end.
+  const int64_t fast_until = end >= 8 ? (end - 8) * 8 : -1;
+  if (mt != nullptr) {
+    // ≤ 16 symbols per round, and each lookup stores 4 bytes at out + i.
+    while (c <= fast_until && i + 20 <= n)
+      if (!multi_round(stream, mt, out, i, c)) return -(i + 1);
+  }
+#define TH_HUFF_STEP                         \
+  {                                          \
+    const uint32_t e = table[w >> 52];       \
+    if (e == 0) return -(i + 1);             \
+    out[i++] = (uint8_t)(e >> 4);            \
+    w <<= (e & 15);                          \
+    c += (e & 15);                           \
+  }
+  while (c <= fast_until && i + 4 <= n) {
+    uint64_t w = load_be64(stream + (c >> 3)) << (c & 7);
+    TH_HUFF_STEP TH_HUFF_STEP TH_HUFF_STEP TH_HUFF_STEP
+  }
+#undef TH_HUFF_STEP
+  for (; i < n; i++) {
+    const uint32_t e = step_exact(stream, end, table, c);
+    if (e == 0) return -(i + 1);
+    out[i] = (uint8_t)(e >> 4);
+    c += e & 15;
+  }
+  return c;
+}
+
+}  // namespace huff
+
+using namespace huff;
 
 bool huffman_table_ok(const uint16_t* table) {
   for (int k = 0; k < kHuffTable; k++) {
@@ -64,61 +92,17 @@ bool huffman_table_ok(const uint16_t* table) {
 }
 
 int64_t huffman_decode(const uint8_t* stream, int64_t end, const uint16_t* table, uint8_t* out, int64_t n) {
-  int64_t c = 0;  // bits consumed
-  int64_t i = 0;
-  // An 8-byte load at byte c/8 stays inside the stream while c/8 + 8 <= end.
-  const int64_t fast_until = end >= 8 ? (end - 8) * 8 : -1;
-#define TH_HUFF_STEP                         \
-  {                                          \
-    const uint32_t e = table[w >> 52];       \
-    if (e == 0) return -(i + 1);             \
-    out[i++] = (uint8_t)(e >> 4);            \
-    w <<= (e & 15);                          \
-    c += (e & 15);                           \
+  if (n < kMultiMin) return decode_from(stream, end, table, nullptr, out, n, 0, 0);
+  std::unique_ptr<Multi> mt(new Multi);
+  build_multi(table, mt->syms, mt->meta);
+  if (end >= kSplitMinBytes) {
+#if defined(TH_HUFF_BMI2)
+    // BMI2 with the SIMD levels (every AVX2 CPU has it); scalar keeps the portable build.
+    if (active_level() >= 2 && has_bmi2()) return decode_split_bmi2(stream, end, table, mt.get(), out, n);
+#endif
+    return decode_split(stream, end, table, mt.get(), out, n);
   }
-  if (n >= kMultiMin) {
-    std::vector<uint32_t> syms(kHuffTable);
-    std::vector<uint8_t> meta(kHuffTable);
-    build_multi(table, syms.data(), meta.data());
-    const uint32_t* st = syms.data();
-    const uint8_t* mt = meta.data();
-    // ≤ 16 symbols per round, and each lookup stores 4 bytes at out + i.
-    while (c <= fast_until && i + 20 <= n) {
-      uint64_t w = load_be64(stream + (c >> 3)) << (c & 7);
-      for (int k = 0; k < 4; k++) {
-        const uint32_t x = (uint32_t)(w >> 52);
-        const uint32_t m = mt[x];
-        if (m < 16) return -(i + 1);  // count 0
-        const uint32_t e = st[x];
-        // Unconditional 4-byte store: the bytes past count are rewritten
-        // later (or left unspecified after an error; TS leaves them unwritten).
-        out[i] = (uint8_t)e;
-        out[i + 1] = (uint8_t)(e >> 8);
-        out[i + 2] = (uint8_t)(e >> 16);
-        out[i + 3] = (uint8_t)(e >> 24);
-        i += m >> 4;
-        w <<= (m & 15);
-        c += (m & 15);
-      }
-    }
-  }
-  while (c <= fast_until && i + 4 <= n) {
-    uint64_t w = load_be64(stream + (c >> 3)) << (c & 7);
-    TH_HUFF_STEP TH_HUFF_STEP TH_HUFF_STEP TH_HUFF_STEP
-  }
-#undef TH_HUFF_STEP
-  const int64_t limit = (end + 2) * 8;
-  for (; i < n; i++) {
-    if (c + kHuffBits > limit) return -(i + 1);
-    const int64_t b = c >> 3;
-    uint32_t v = 0;
-    for (int k = 0; k < 3; k++) v = (v << 8) | (b + k < end ? stream[b + k] : 0u);
-    const uint32_t e = table[(v >> (12 - (c & 7))) & (kHuffTable - 1)];
-    if (e == 0) return -(i + 1);
-    out[i] = (uint8_t)(e >> 4);
-    c += e & 15;
-  }
-  return c;
+  return decode_from(stream, end, table, mt.get(), out, n, 0, 0);
 }
 
 }  // namespace th

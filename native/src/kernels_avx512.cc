@@ -254,7 +254,13 @@ static bool has_vnni() {
 int64_t mq_q8_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {
   return has_vnni() ? avx512vnni::mq_q8_0(w, rows, nbr, x, batch, y) : avx2::mq_q8_0(w, rows, nbr, x, batch, y);
 }
+// Q4_0: four blocks per step with VBMI byte permutes where the CPU has them.
+static bool has_vbmi() {
+  static const bool yes = (__builtin_cpu_init(), __builtin_cpu_supports("avx512vbmi"));
+  return yes;
+}
 int64_t mq_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {
+  if (has_vnni() && has_vbmi()) return avx512vbmi::mq_q4_0(w, rows, nbr, x, batch, y);
   return has_vnni() ? avx512vnni::mq_q4_0(w, rows, nbr, x, batch, y) : avx2::mq_q4_0(w, rows, nbr, x, batch, y);
 }
 int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {

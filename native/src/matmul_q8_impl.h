@@ -7,6 +7,7 @@
 // Bad fp16 scales are not checked per block: they make the row's result
 // NaN/Inf, and only then are the scales scanned (first_bad_scale).
 // No include guard on purpose (included once per level).
+#include <vector>
 #include "common.h"
 #include "simd_avx2.h"
 
@@ -185,58 +186,120 @@ TH_T static inline void tile_q4_0(const uint8_t* w, int64_t nbr, const ActQ8& a,
 
 #endif
 
-// Q4_K: per 256-block d·Σ_s sc_s·(x_d[s]·dot_s) − dmin·Σ_s m_s·(x_d[s]·Σx_s).
+// Q4_K with Q8_K activations (one scale per 256, Σq per 32-sub-block in
+// a.s): per block the integer Σ_s sc_s·dot_s (vpmaddubsw, then vpmaddwd by
+// the 6-bit scale broadcast from one vector of the 8 scales) and the mins
+// term Σ_s m_s·bsum_s (one vpmaddwd), then two f32 multiply-adds.
+// The 12 packed 6-bit scale/min bytes as [8 scales | 8 mins] bytes
+// (ggml's get_scale_min_k4), in-register: two pshufb, masks and shifts
+// (the 16-byte load stays inside the block: the quants follow).
+TH_T static inline __m128i q4k_scales_mins(const uint8_t* sc) {
+  const __m128i v = _mm_loadu_si128((const __m128i*)sc);
+  const __m128i L = _mm_shuffle_epi8(v, _mm_setr_epi8(0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11));
+  const __m128i H = _mm_shuffle_epi8(v, _mm_setr_epi8(-1, -1, -1, -1, 0, 1, 2, 3, -1, -1, -1, -1, 4, 5, 6, 7));
+  const __m128i low = _mm_or_si128(_mm_and_si128(L, _mm_setr_epi8(63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 0, 0, 0, 0)),
+                                   _mm_and_si128(_mm_srli_epi16(L, 4), _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 15, 15, 15)));
+  return _mm_or_si128(low, _mm_and_si128(_mm_srli_epi16(H, 2), _mm_set1_epi8(0x30)));
+}
+TH_T static inline float hsum4(__m128 s) {
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+// pshufb control broadcasting int16 element e of a 128-bit lane.
+#define TH_BCAST16(e) ((char)(2 * (e) + 1) << 8 | (char)(2 * (e)))
+
+#if TH_VNNI
+// 512-bit: a zmm of 64 weight bytes holds sub-blocks (2k, 2k+1) and
+// (2k+2, 2k+3) as nibbles, so its low nibbles are [sb 2k | sb 2k+2]; the
+// activations are rearranged once per call to match (per 256-block, 32-byte
+// chunks in the order 0 2 1 3 4 6 5 7). a.q here is that rearranged copy.
 template <int R>
 TH_T static inline void tile_q4_k(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
-  const __m256i m4 = _mm256_set1_epi8(0x0F);
-  __m256 acc[R];
-  for (int r = 0; r < R; r++) acc[r] = _mm256_setzero_ps();
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  // Per 128-bit lane: which sub-block's scale (zmm 0 low: 0,0,2,2; high: 1,1,3,3; zmm 1: +4).
+  const __m512i c0 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi16(TH_BCAST16(0))),
+                                         _mm256_set1_epi16(TH_BCAST16(2)), 1);
+  const __m512i one16 = _mm512_set1_epi16(0x0202);  // +1 element: bytes +2
+  const __m512i four16 = _mm512_set1_epi16(0x0808);  // +4 elements
+  const __m512i c1 = _mm512_add_epi8(c0, one16), c2 = _mm512_add_epi8(c0, four16), c3 = _mm512_add_epi8(c2, one16);
+  __m512 acc[R];
+  __m128 accm[R];
+  for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps(), accm[r] = _mm_setzero_ps();
   const int64_t stride = nbr * Q4_K_BYTES;
   for (int64_t b = 0; b < nbr; b++) {
     const int8_t* xq = a.q + QK_K * b;
-    const __m256 xd8 = _mm256_loadu_ps(a.d + 8 * b), xds8 = _mm256_loadu_ps(a.ds + 8 * b);
+    const __m512i x0 = _mm512_loadu_si512((const void*)xq), x1 = _mm512_loadu_si512((const void*)(xq + 64));
+    const __m512i x2 = _mm512_loadu_si512((const void*)(xq + 128)), x3 = _mm512_loadu_si512((const void*)(xq + 192));
+    const __m128i bs16 = _mm_packs_epi32(_mm_loadu_si128((const __m128i*)(a.s + 8 * b)),
+                                         _mm_loadu_si128((const __m128i*)(a.s + 8 * b + 4)));
+    const __m128 xd = _mm_set1_ps(a.d[b]);
     for (int r = 0; r < R; r++) {
       const uint8_t* p = w + r * stride + b * Q4_K_BYTES;
       _mm_prefetch((const char*)(p + TH_PREFETCH), _MM_HINT_T0);
       _mm_prefetch((const char*)(p + TH_PREFETCH + 64), _MM_HINT_T0);
-      // ggml's 6-bit unpacking: utmp[0..1] = 8 scales, utmp[2..3] = 8 mins.
-      uint32_t u[4];
-      std::memcpy(u, p + 4, 12);
-      u[3] = ((u[2] >> 4) & 0x0f0f0f0f) | (((u[1] >> 6) & 0x03030303) << 4);
-      const uint32_t t = u[1] & 0x3f3f3f3f;
-      u[1] = (u[2] & 0x0f0f0f0f) | (((u[0] >> 6) & 0x03030303) << 4);
-      u[2] = t;
-      u[0] &= 0x3f3f3f3f;
-      const __m128i sm = _mm_loadu_si128((const __m128i*)u);
-      const __m256 sc = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(sm));
-      const __m256 mn = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(sm, 8)));
-      const __m256 d = _mm256_set1_ps(_cvtsh_ss(load_u16(p)));
-      const __m256 dmin = _mm256_set1_ps(_cvtsh_ss(load_u16(p + 2)));
-      // Per sub-block scale d·sc·x_d; the mins term in one vector step.
-      const __m256 s8 = _mm256_mul_ps(_mm256_mul_ps(d, sc), xd8);
-      __m256 blk = _mm256_mul_ps(_mm256_mul_ps(dmin, mn), xds8);
-      blk = _mm256_sub_ps(_mm256_setzero_ps(), blk);
-      __m256i dots[8];
-      for (int k = 0; k < 4; k++) {
-        const __m256i v = _mm256_loadu_si256((const __m256i*)(p + 16 + 32 * k));
-        dots[2 * k] = dot_us(_mm256_and_si256(v, m4), _mm256_loadu_si256((const __m256i*)(xq + 64 * k)),
-                             _mm256_setzero_si256());
-        dots[2 * k + 1] = dot_us(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4),
-                                 _mm256_loadu_si256((const __m256i*)(xq + 64 * k + 32)), _mm256_setzero_si256());
-      }
-      // Reduce the 8 dot vectors to one vector whose lane s is dot_s.
-      const __m256i h01 = _mm256_hadd_epi32(dots[0], dots[1]), h23 = _mm256_hadd_epi32(dots[2], dots[3]);
-      const __m256i h45 = _mm256_hadd_epi32(dots[4], dots[5]), h67 = _mm256_hadd_epi32(dots[6], dots[7]);
-      const __m256i h0123 = _mm256_hadd_epi32(h01, h23), h4567 = _mm256_hadd_epi32(h45, h67);
-      // h0123 lanes: [d0 d1 d2 d3 | d0 d1 d2 d3] halves (low/high 128-bit parts).
-      const __m256i lo = _mm256_permute2x128_si256(h0123, h4567, 0x20);
-      const __m256i hi = _mm256_permute2x128_si256(h0123, h4567, 0x31);
-      const __m256 dv = _mm256_cvtepi32_ps(_mm256_add_epi32(lo, hi));
-      acc[r] = _mm256_add_ps(acc[r], _mm256_fmadd_ps(dv, s8, blk));
+      _mm_prefetch((const char*)(p + TH_PREFETCH + 128), _MM_HINT_T0);
+      const __m128i sm = q4k_scales_mins(p + 4);
+      const __m512i sc = _mm512_broadcast_i32x4(_mm_cvtepu8_epi16(sm));
+      const __m128i prodm = _mm_madd_epi16(_mm_cvtepu8_epi16(_mm_srli_si128(sm, 8)), bs16);
+      const __m512i v0 = _mm512_loadu_si512((const void*)(p + 16)), v1 = _mm512_loadu_si512((const void*)(p + 80));
+      __m512i sumi = _mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_maddubs_epi16(_mm512_and_si512(v0, m4), x0),
+                                         _mm512_shuffle_epi8(sc, c0));
+      sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(_mm512_and_si512(_mm512_srli_epi16(v0, 4), m4), x1),
+                                 _mm512_shuffle_epi8(sc, c1));
+      sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(_mm512_and_si512(v1, m4), x2), _mm512_shuffle_epi8(sc, c2));
+      sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(_mm512_and_si512(_mm512_srli_epi16(v1, 4), m4), x3),
+                                 _mm512_shuffle_epi8(sc, c3));
+      // [d, dmin]·xd in lanes 0, 1.
+      const __m128 dd = _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi32_si128((int)load_u32(p))), xd);
+      acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_broadcastss_ps(dd), acc[r]);
+      accm[r] = _mm_fmadd_ps(_mm_cvtepi32_ps(prodm), _mm_shuffle_ps(dd, dd, 0x55), accm[r]);
     }
   }
-  for (int r = 0; r < R; r++) y[r] = hsum8(acc[r]);
+  for (int r = 0; r < R; r++) y[r] = hsum16(acc[r]) - hsum4(accm[r]);
 }
+#else
+template <int R>
+TH_T static inline void tile_q4_k(const uint8_t* w, int64_t nbr, const ActQ8& a, float* y) {
+  const __m256i m4 = _mm256_set1_epi8(0x0F);
+  __m256 acc[R];
+  __m128 accm[R];
+  for (int r = 0; r < R; r++) acc[r] = _mm256_setzero_ps(), accm[r] = _mm_setzero_ps();
+  const int64_t stride = nbr * Q4_K_BYTES;
+  for (int64_t b = 0; b < nbr; b++) {
+    const int8_t* xq = a.q + QK_K * b;
+    const __m128i bs16 = _mm_packs_epi32(_mm_loadu_si128((const __m128i*)(a.s + 8 * b)),
+                                         _mm_loadu_si128((const __m128i*)(a.s + 8 * b + 4)));
+    const __m128 xd = _mm_set1_ps(a.d[b]);
+    for (int r = 0; r < R; r++) {
+      const uint8_t* p = w + r * stride + b * Q4_K_BYTES;
+      _mm_prefetch((const char*)(p + TH_PREFETCH), _MM_HINT_T0);
+      _mm_prefetch((const char*)(p + TH_PREFETCH + 64), _MM_HINT_T0);
+      _mm_prefetch((const char*)(p + TH_PREFETCH + 128), _MM_HINT_T0);
+      const __m128i sm = q4k_scales_mins(p + 4);
+      const __m256i sc = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(sm));
+      const __m128i prodm = _mm_madd_epi16(_mm_cvtepu8_epi16(_mm_srli_si128(sm, 8)), bs16);
+      __m256i sumi = _mm256_setzero_si256();
+#define TH_Q4K_STEP(k)                                                                                        \
+  {                                                                                                           \
+    const __m256i v = _mm256_loadu_si256((const __m256i*)(p + 16 + 32 * (k)));                               \
+    const __m256i lo = _mm256_maddubs_epi16(_mm256_and_si256(v, m4), _mm256_loadu_si256((const __m256i*)(xq + 64 * (k)))); \
+    const __m256i hi = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4),                  \
+                                            _mm256_loadu_si256((const __m256i*)(xq + 64 * (k) + 32)));        \
+    sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(lo, _mm256_shuffle_epi8(sc, _mm256_set1_epi16(TH_BCAST16(2 * (k)))))); \
+    sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(hi, _mm256_shuffle_epi8(sc, _mm256_set1_epi16(TH_BCAST16(2 * (k) + 1))))); \
+  }
+      TH_Q4K_STEP(0) TH_Q4K_STEP(1) TH_Q4K_STEP(2) TH_Q4K_STEP(3)
+#undef TH_Q4K_STEP
+      const __m128 dd = _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi32_si128((int)load_u32(p))), xd);
+      acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcastss_ps(dd), acc[r]);
+      accm[r] = _mm_fmadd_ps(_mm_cvtepi32_ps(prodm), _mm_shuffle_ps(dd, dd, 0x55), accm[r]);
+    }
+  }
+  for (int r = 0; r < R; r++) y[r] = hsum8(acc[r]) - hsum4(accm[r]);
+}
+#endif
+#undef TH_BCAST16
 
 // Row tiles of 4 (then single rows); inside a tile, every activation vector.
 #define TH_MATMUL(NAME, TILE, KIND, BYTES)                                                                 \
@@ -258,7 +321,26 @@ TH_T static inline void tile_q4_k(const uint8_t* w, int64_t nbr, const ActQ8& a,
 
 TH_MATMUL(mq_q8_0, tile_q8_0, K_Q8_0, Q8_0_BYTES)
 TH_MATMUL(mq_q4_0, tile_q4_0, K_Q4_0, Q4_0_BYTES)
+#if TH_VNNI
+TH_MATMUL(mq_q4_k_tiles, tile_q4_k, K_Q4_K, Q4_K_BYTES)
+// Rearranges each activation vector's 32-byte chunks (0 2 1 3 4 6 5 7 per
+// 256-block) for tile_q4_k, then runs the tiles.
+TH_T int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y) {
+  static const int kOrder[8] = {0, 2, 1, 3, 4, 6, 5, 7};
+  const int64_t cols = nbr * QK_K;
+  std::vector<int8_t> q((size_t)(batch * cols));
+  std::vector<ActQ8> acts(x, x + batch);
+  for (int64_t j = 0; j < batch; j++) {
+    int8_t* dst = q.data() + j * cols;
+    for (int64_t b = 0; b < nbr; b++)
+      for (int k = 0; k < 8; k++) std::memcpy(dst + QK_K * b + 32 * k, x[j].q + QK_K * b + 32 * kOrder[k], 32);
+    acts[j].q = dst;
+  }
+  return mq_q4_k_tiles(w, rows, nbr, acts.data(), batch, y);
+}
+#else
 TH_MATMUL(mq_q4_k, tile_q4_k, K_Q4_K, Q4_K_BYTES)
+#endif
 #undef TH_MATMUL
 
 }  // namespace TH_NS

@@ -1,6 +1,7 @@
 // Scalar quantizers, bit-exact with quantizeRowQ8_0 / quantizeRowQ4_0 in
 // src/codecs (float32 arithmetic in the C order, no FMA).
 #include "common.h"
+#include "quant.h"
 #include "scalar.h"
 #include <cmath>
 
@@ -82,4 +83,33 @@ int64_t qz_q4_0(const float* src, uint8_t* dst, int64_t nb) {
 }
 
 }  // namespace scalar
+
+QuantFn quant_kernel(int kind, int level) {
+#if defined(TH_X86)
+  const bool avx2 = level >= 2, avx512 = level >= 3;
+#endif
+  switch (kind) {
+    case K_Q8_0:
+#if defined(TH_X86)
+      if (avx512) return qz::q8_0_avx512;
+      if (avx2) return qz::q8_0_avx2;
+#endif
+      return scalar::qz_q8_0;
+    case K_Q4_0:
+#if defined(TH_X86)
+      if (avx512) return qz::q4_0_avx512;
+      if (avx2) return qz::q4_0_avx2;
+#endif
+      return scalar::qz_q4_0;
+    case K_Q4_K:
+#if defined(TH_X86)
+      if (avx512) return qz::q4_k_avx512;
+      if (avx2) return qz::q4_k_avx2;
+#endif
+      return qz::q4_k_scalar;
+    case K_Q6_K: return qz::q6_k_scalar;
+    default: (void)level; return nullptr;
+  }
+}
+
 }  // namespace th

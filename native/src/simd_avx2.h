@@ -79,5 +79,9 @@ int64_t mq_q8_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int
 int64_t mq_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
 int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
 }  // namespace avx512vnni
+
+namespace avx512vbmi {
+int64_t mq_q4_0(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int64_t batch, float* y);
+}  // namespace avx512vbmi
 }  // namespace th
 #endif

@@ -10,6 +10,10 @@
  * smallest; the choice is recorded per plane. Any dtype is accepted (integer
  * dtypes are split without rotation).
  *
+ * Decode parses here and leaves the byte work to lossless/planes.ts and
+ * lossless/huffman.ts, which run the native kernels when they are on (the TS
+ * reference otherwise): raw planes are merged straight from the payload.
+ *
  * Payload: u8 mode (lossless/frame.ts; 0 = stored raw), then for mode 1:
  *   u8 flags        bit 0: sign rotated (set for F32, F16, BF16); others 0
  *   u8 planes       = bytes per element P
@@ -24,13 +28,30 @@ import type { DType } from '../tensor/dtype.js';
 import type { ByteReader, ByteWriter } from './lossless/byte-io.js';
 import { losslessCodec } from './lossless/frame.js';
 import { histogram, planHuffman, readHuffman, writeHuffman } from './lossless/huffman.js';
-import { mergePlanes, splitPlanes } from './lossless/planes.js';
+import { type PlaneSource, mergePlaneSources, splitPlanesFast } from './lossless/planes.js';
 
 const NAME = 'byteplane';
 const RAW = 0;
 const HUFFMAN = 1;
 const CONSTANT = 2;
 const ROTATED = 1;
+
+/**
+ * Buffers for decoded Huffman planes, reused across decodes up to 16 MiB
+ * (a fresh zeroed allocation costs page faults on every decode); a plane is
+ * fully overwritten by its decode before the merge reads it. Per module
+ * instance, so per worker thread; decode is synchronous, so never shared.
+ */
+const KEEP_SCRATCH = 1 << 24;
+let scratch = new Uint8Array(0);
+function decodedPlane(n: number, index: number): Uint8Array {
+  const need = (index + 1) * n;
+  if (need > KEEP_SCRATCH) return new Uint8Array(n);
+  if (scratch.length < need) {
+    scratch = new Uint8Array(Math.min(KEEP_SCRATCH, Math.max(need, 2 * scratch.length)));
+  }
+  return scratch.subarray(index * n, need);
+}
 
 function rotates(dtype: DType): boolean {
   return dtype === 'F32' || dtype === 'F16' || dtype === 'BF16';
@@ -44,7 +65,7 @@ export const byteplane = losslessCodec({
   plan(src, n, P, dtype) {
     const rotate = rotates(dtype);
     const planes = new Uint8Array(n * P);
-    splitPlanes(src, n, P, rotate, planes);
+    splitPlanesFast(src, n, P, rotate, planes);
     const methods = new Uint8Array(P);
     const writers: ((w: ByteWriter) => void)[] = [];
     let bytes = 2 + P;
@@ -89,15 +110,20 @@ export const byteplane = losslessCodec({
     const planesCount = r.u8('planes');
     if (planesCount !== P) throw new FormatError(`${NAME}.planes`, `is ${planesCount}; a ${dtype} element has ${P} bytes`);
     const methods = r.take(P, 'methods');
-    const planes = new Uint8Array(n * P);
+    // Raw planes stay in the payload and constants stay one byte: only coded
+    // planes are materialized, and the merge writes each output byte once.
+    const sources: PlaneSource[] = [];
+    let coded = 0;
     for (let k = 0; k < P; k++) {
-      const plane = planes.subarray(k * n, (k + 1) * n);
       const m = methods[k];
-      if (m === RAW) plane.set(r.take(n, `plane[${k}]`));
-      else if (m === HUFFMAN) readHuffman(r, plane);
-      else if (m === CONSTANT) plane.fill(r.u8(`plane[${k}].value`));
+      if (m === RAW) sources.push(r.take(n, `plane[${k}]`));
+      else if (m === HUFFMAN) {
+        const plane = decodedPlane(n, coded++);
+        readHuffman(r, plane);
+        sources.push(plane);
+      } else if (m === CONSTANT) sources.push(r.u8(`plane[${k}].value`));
       else throw new FormatError(`${NAME}.methods[${k}]`, `is ${m}; expected 0 (raw), 1 (huffman) or 2 (constant)`);
     }
-    mergePlanes(planes, n, P, rotate, out);
+    mergePlaneSources(sources, n, rotate, out);
   },
 });

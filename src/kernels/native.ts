@@ -34,12 +34,18 @@ export interface NativeAddon {
     x: Float32Array,
     y: Float32Array,
     batch: number,
+    /** 8-bit activations and the int8 codebook (used when cols and blockSize are multiples of 64 and x is finite). */
+    act8?: boolean,
   ): number;
   quantize(kind: number, src: Float32Array, dst: Uint8Array): number;
   int8Dequantize(q: Int8Array, scales: Float32Array, zps: Int32Array | null, run: number, dst: Float32Array): number;
   lutDequantize(src: Uint8Array, table: Float32Array, dst: Float32Array): number;
   /** AVX-512 decodes with a larger f32 output use non-temporal stores (default: LLC size); returns the previous value. */
   setNtThreshold(bytes: number): number;
+  /** Byte planes (native/src/planes.cc): out (n·P) from P planes of n bytes or constant bytes; absent from older builds. */
+  planesMerge?(planes: readonly (Uint8Array | number)[], rotate: boolean, out: Uint8Array): number;
+  /** Byte planes: planes (P·n) from n elements of P bytes; absent from older builds. */
+  planesSplit?(src: Uint8Array, P: number, rotate: boolean, planes: Uint8Array): number;
 }
 
 export interface NativeStatus {

@@ -33,7 +33,8 @@ export type QuantizeKernel = (src: Float32Array, dst: Uint8Array) => boolean;
  * Options of the fused products.
  * - `activations`: 'int8' (default, as ggml does) quantizes each activation
  *   vector to 8 bits per 32-element block (scale max|x|/127, round to
- *   nearest even) and multiplies with integer dot products; 'f32' keeps the
+ *   nearest even; Q4_K: per 256-element block, ggml's Q8_K) and multiplies
+ *   with integer dot products; 'f32' keeps the
  *   activations in f32 (slower, closer to decode-then-multiply). An x with
  *   NaN/Inf always takes the f32 path, so they propagate.
  * - `batch`: how many activation vectors (default 1): x is batch × cols and
@@ -63,6 +64,14 @@ export type CastKernel = (src: Uint8Array, dst: Float32Array) => void;
 export type Int8DequantizeKernel = (q: Int8Array, scales: Float32Array, zps: Int32Array | null, run: number, dst: Float32Array) => void;
 /** NF4 codes (first element in the high nibble) · per-block absmax; absmax already validated. */
 export type Nf4DequantizeKernel = (codes: Uint8Array, absmax: Float32Array, blockSize: number, dst: Float32Array) => void;
+/**
+ * NF4 y = W·x. `activations`: 'int8' (default) quantizes x to 8 bits per
+ * 32-block as above and replaces the 16 NF4 code values by the int8
+ * codebook round(code·127) (ggml's IQ4_NL trick: pshufb lookups, integer
+ * dots); it applies when cols and blockSize are multiples of 64 and x is
+ * finite, otherwise the 'f32' path runs. 'f32' keeps the exact code values
+ * and f32 activations (the result of decode-then-multiply up to summation order).
+ */
 export type Nf4MatVecKernel = (
   codes: Uint8Array,
   absmax: Float32Array,
@@ -71,7 +80,7 @@ export type Nf4MatVecKernel = (
   cols: number,
   x: Float32Array,
   y: Float32Array,
-  options?: Pick<MatVecOptions, 'batch'>,
+  options?: MatVecOptions,
 ) => void;
 
 /**
@@ -121,7 +130,8 @@ export const NATIVE_GGML: Readonly<Record<number, BlockGeometry>> = {
 };
 /** GGML types with a fused mat-vec kernel, and with a quantize kernel. */
 export const NATIVE_MATVEC: readonly number[] = [8, 2, 12];
-export const NATIVE_QUANTIZE: readonly number[] = [8, 2];
+/** Types the addon can quantize (Q4_K / Q6_K since native/src/quant_k.cc; an older build lacks them and is probed at load). */
+export const NATIVE_QUANTIZE: readonly number[] = [8, 2, 12, 14];
 
 function dims(fn: string, rows: number, cols: number): void {
   for (const [k, v] of [['rows', rows], ['cols', cols]] as const) {
@@ -159,6 +169,21 @@ function nf4Layout(fn: string, n: number, codes: Uint8Array, absmax: Float32Arra
   }
 }
 
+/** Whether this build of the addon has a quantizer for `type` (zero blocks: a no-op when it does); probed once. */
+const quantizeProbe = new Map<number, boolean>();
+function quantizes(a: NativeAddon, type: number): boolean {
+  let ok = quantizeProbe.get(type);
+  if (ok === undefined) {
+    try {
+      ok = a.quantize(type, new Float32Array(0), new Uint8Array(0)) === 0;
+    } catch {
+      ok = false;
+    }
+    quantizeProbe.set(type, ok);
+  }
+  return ok;
+}
+
 function fill(t: KernelTable, a: NativeAddon): void {
   for (const [key, g] of Object.entries(NATIVE_GGML)) {
     const type = Number(key);
@@ -176,7 +201,7 @@ function fill(t: KernelTable, a: NativeAddon): void {
         return a.dequantizeHalf(type, src, dst, bf16) === 0;
       };
     }
-    if (NATIVE_QUANTIZE.includes(type)) {
+    if (NATIVE_QUANTIZE.includes(type) && quantizes(a, type)) {
       t.quantize[type] = (src, dst) => {
         blocksOf(`quantize ${g.name}`, g, src.length, dst.byteLength);
         return a.quantize(type, src, dst) === 0;
@@ -243,7 +268,7 @@ function fill(t: KernelTable, a: NativeAddon): void {
     const batch = operands(fn, rows, cols, x, y, o);
     if (cols % 2 !== 0) throw new ArgumentError(`${fn}: cols must be even, got ${cols}`);
     nf4Layout(fn, rows * cols, codes, absmax, blockSize);
-    a.nf4Matvec(codes, absmax, blockSize, rows, cols, x, y, batch);
+    a.nf4Matvec(codes, absmax, blockSize, rows, cols, x, y, batch, (o?.activations ?? 'int8') === 'int8');
   };
 }
 

@@ -8,7 +8,8 @@
  *   against decode-then-multiply in float64 with the f32 activations.
  * - FUSED_REL = 1e-4 for the same path against decode-then-multiply with
  *   the activations quantized the documented way (x = q·d, d = max|x|/127,
- *   q rounded to nearest even): only float summation order differs.
+ *   q rounded to nearest even; per 32, or per 256 for Q4_K): only float
+ *   summation order differs.
  * - FUSED_REL = 1e-4 for `activations: 'f32'` against plain
  *   decode-then-multiply.
  * - quantize: NONE (byte-exact with quantizeRowQ8_0 / quantizeRowQ4_0).
@@ -21,29 +22,11 @@ import { Rng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { NATIVE_GGML, NATIVE_MATVEC, NATIVE_QUANTIZE, kernels } from '../../src/kernels/index.js';
 import { LEVELS, randomPayload, thrown, useLevel, withReference } from './native-helpers.js';
+import { quantizedActivations } from './fused-helpers.js';
 
 const FUSED_REL = 1e-4;
 /** ggml's MAX_DOT_PRODUCT_ERROR (test-quantize-fns), for 8-bit activations. */
 const MAX_DOT_PRODUCT_ERROR = 0.02;
-
-/** Round half to even (C nearbyint in the default mode). */
-function roundEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** x as the int8 path sees it: per 32-block q·d, in f32 like the addon. */
-function quantizedActivations(x: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let b = 0; b < x.length; b += 32) {
-    let amax = 0;
-    for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[b + j]));
-    const d = Math.fround(amax / 127);
-    const id = d ? Math.fround(1 / d) : 0;
-    for (let j = 0; j < 32; j++) out[b + j] = roundEven(Math.fround(x[b + j] * id)) * d;
-  }
-  return out;
-}
 
 /** y = W·x in float64 from decoded f32 weights, and Σ|w·x| per row. */
 function reference(w: Float32Array, rows: number, cols: number, x: Float32Array): { y: Float64Array; mag: Float64Array } {
@@ -109,7 +92,8 @@ for (const level of LEVELS) {
           const what = `${codec.name} ${rows}×${cols} batch ${batch}`;
           expectClose(y, batchReference(dec, rows, cols, x, batch), what, MAX_DOT_PRODUCT_ERROR);
           // Exactly the documented 8-bit activations, up to float summation order.
-          expectClose(y, batchReference(dec, rows, cols, quantizedActivations(x), batch), `${what} (q8 x)`);
+          const actBlock = type === 12 ? 256 : 32; // Q4_K: Q8_K-style activations
+          expectClose(y, batchReference(dec, rows, cols, quantizedActivations(x, actBlock), batch), `${what} (q8 x)`);
         }
       });
 
@@ -159,7 +143,7 @@ for (const level of LEVELS) {
       });
     }
 
-    it('nf4: W·x within tolerance for blocks that straddle rows', () => {
+    it('nf4 (f32 activations): W·x within FUSED_REL for blocks that straddle rows', () => {
       useLevel(level);
       const rng = new Rng(520);
       for (const [blockSize, cols] of [[64, 256], [64, 96], [6, 40], [256, 64]] as const) {
@@ -170,12 +154,12 @@ for (const level of LEVELS) {
         const absmax = new Float32Array(payload.slice(0, 4 * nb).buffer);
         const x = rng.normalArray(cols);
         const y = new Float32Array(ROWS);
-        kernels.nf4MatVec!(payload.subarray(4 * nb), absmax, blockSize, ROWS, cols, x, y);
+        kernels.nf4MatVec!(payload.subarray(4 * nb), absmax, blockSize, ROWS, cols, x, y, { activations: 'f32' });
         const dec = withReference(() => nf4.decode(payload, t.shape, 'F32', p)).toF32();
         expectClose(y, reference(dec, ROWS, cols, x), `nf4 bs ${blockSize} cols ${cols}`);
         const x3 = rng.normalArray(3 * cols);
         const y3 = new Float32Array(3 * ROWS);
-        kernels.nf4MatVec!(payload.subarray(4 * nb), absmax, blockSize, ROWS, cols, x3, y3, { batch: 3 });
+        kernels.nf4MatVec!(payload.subarray(4 * nb), absmax, blockSize, ROWS, cols, x3, y3, { batch: 3, activations: 'f32' });
         expectClose(y3, batchReference(dec, ROWS, cols, x3, 3), `nf4 bs ${blockSize} cols ${cols} batch 3`);
       }
       expect(() => kernels.nf4MatVec!(new Uint8Array(7), new Float32Array(1), 64, 1, 14, new Float32Array(14), new Float32Array(1))).not.toThrow();

@@ -4,7 +4,63 @@
  * top plane of F32/BF16 is exactly the 8 exponent bits (F16: 5 exponent + 3
  * mantissa bits) — the low-entropy plane ZipNN codes — and the sign joins the
  * near-random mantissa planes.
+ *
+ * splitPlanes / mergePlanes are the TS reference (and the fallback);
+ * splitPlanesFast / mergePlaneSources run the native twins
+ * (native/src/planes.cc, SIMD per dispatch level) when native kernels are
+ * on. mergePlaneSources reads each plane where it already lies (a raw plane
+ * inside the payload, a decoded Huffman plane, or a constant byte), so a
+ * decode writes every output byte once and copies no plane.
  */
+import { type NativeAddon, nativeAddon } from '../../kernels/native.js';
+import { nativeKernelsEnabled } from '../../kernels/table.js';
+
+/** A plane to merge: its n bytes, or the one byte value every element has there. */
+export type PlaneSource = Uint8Array | number;
+
+type PlanesAddon = Pick<NativeAddon, 'planesMerge' | 'planesSplit'>;
+
+/** The addon when native kernels are on (setNativeKernels) and it has the plane kernels. */
+function planesAddon(): PlanesAddon | null {
+  if (!nativeKernelsEnabled()) return null;
+  const a: PlanesAddon | null = nativeAddon();
+  return a && typeof a.planesMerge === 'function' && typeof a.planesSplit === 'function' ? a : null;
+}
+
+/** Rotation is defined for 2- and 4-byte elements only (F16/BF16, F32). */
+function rotationFits(P: number, rotate: boolean): boolean {
+  return !rotate || P === 2 || P === 4;
+}
+
+/** splitPlanes, native when available; the same bytes either way. */
+export function splitPlanesFast(src: Uint8Array, n: number, P: number, rotate: boolean, planes: Uint8Array): void {
+  const a = planesAddon();
+  if (a && P <= 8 && rotationFits(P, rotate) && src.length === n * P && planes.length === n * P) {
+    a.planesSplit!(src, P, rotate, planes);
+  } else {
+    splitPlanes(src, n, P, rotate, planes);
+  }
+}
+
+/**
+ * Merge P = sources.length planes of n elements into `out` (n·P bytes):
+ * mergePlanes over the planes the sources describe, native when available.
+ */
+export function mergePlaneSources(sources: readonly PlaneSource[], n: number, rotate: boolean, out: Uint8Array): void {
+  const P = sources.length;
+  const a = planesAddon();
+  if (a && P <= 8 && rotationFits(P, rotate) && out.length === n * P && sources.every((s) => typeof s === 'number' || s.length === n)) {
+    a.planesMerge!(sources, rotate, out);
+    return;
+  }
+  const planes = new Uint8Array(n * P);
+  sources.forEach((s, k) => {
+    const plane = planes.subarray(k * n, (k + 1) * n);
+    if (typeof s === 'number') plane.fill(s);
+    else plane.set(s);
+  });
+  mergePlanes(planes, n, P, rotate, out);
+}
 
 /** Split n elements of P bytes into P planes of n bytes (`planes` is P·n bytes). */
 export function splitPlanes(src: Uint8Array, n: number, P: number, rotate: boolean, planes: Uint8Array): void {
