@@ -16,7 +16,8 @@ import { DEFAULT_HIGH, type ChunkRecord, type Move } from '../scheduler/index.js
 import type { TierKind } from '../tiers/driver.js';
 import type { HiveCore } from './core.js';
 import { blobChecksum } from './encode.js';
-import { putWithRoom, shedCopies } from './room.js';
+import { footprintOn, policyView } from './footprint.js';
+import { putWithRoom, shedCopies, shedCopyMove } from './room.js';
 
 export interface Placed {
   readonly tier: TierKind;
@@ -25,8 +26,9 @@ export interface Placed {
   readonly epoch: number;
 }
 
+/** `extra`: footprint about to land on `kind`. */
 function overHigh(core: HiveCore, kind: TierKind, extra: number): boolean {
-  return core.ledger.row(kind).bytes + extra > DEFAULT_HIGH * core.ledger.capacity(kind);
+  return core.ledger.row(kind).footprint + extra > DEFAULT_HIGH * core.ledger.capacity(kind);
 }
 
 /** Forget the crossings of tiers back under their mark: the next crossing plans again. */
@@ -39,13 +41,25 @@ function candidatesFrom(core: HiveCore, target: TierKind): TierKind[] {
   return core.kinds.slice(Math.max(0, core.kinds.indexOf(target))).filter((k) => !core.down.has(k));
 }
 
-/** A tier that crossed its high-water mark: plan once per crossing, not once per chunk. */
-async function planIfOver(core: HiveCore, kind: TierKind, bytes: number): Promise<boolean> {
-  if (!overHigh(core, kind, bytes) || core.overMark.has(kind)) return false;
+/**
+ * Before a blob lands: a tier that is over its high-water mark (and would
+ * stay so with the blob) is planned — once per crossing, not once per chunk.
+ * A tier under its mark is not: the plan would see nothing to shed there;
+ * if the blob takes it over, settleMark plans after it landed.
+ */
+async function planIfOver(core: HiveCore, kind: TierKind, tierKey: string, bytes: number): Promise<boolean> {
+  if (!overHigh(core, kind, 0) || !overHigh(core, kind, footprintOn(kind, tierKey, bytes)) || core.overMark.has(kind)) return false;
   // A tier that stays over the mark (nothing movable) is not re-planned until it has been under it again.
   core.overMark.add(kind);
   await rebalance(core);
   return true;
+}
+
+/** After a blob landed on `kind`: a tier it took over its high-water mark is planned (once per crossing). */
+async function settleMark(core: HiveCore, kind: TierKind): Promise<void> {
+  if (!overHigh(core, kind, 0) || core.overMark.has(kind)) return;
+  core.overMark.add(kind);
+  await rebalance(core);
 }
 
 /**
@@ -57,8 +71,8 @@ async function planIfOver(core: HiveCore, kind: TierKind, bytes: number): Promis
  */
 export async function placeChunk(core: HiveCore, tierKey: string, blob: Uint8Array, logical: number, forced: TierKind | undefined): Promise<Placed> {
   const bytes = blob.byteLength;
-  let target = forced ?? core.options.policy.place({ blobBytes: bytes }, core.view());
-  if (forced === undefined && (await planIfOver(core, target, bytes))) target = core.options.policy.place({ blobBytes: bytes }, core.view());
+  let target = forced ?? core.options.policy.place({ blobBytes: bytes }, policyView(core, tierKey));
+  if (forced === undefined && (await planIfOver(core, target, tierKey, bytes))) target = core.options.policy.place({ blobBytes: bytes }, policyView(core, tierKey));
   if (forced !== undefined && core.down.has(forced)) throw core.client(forced).downError();
   const candidates = forced !== undefined ? [forced] : candidatesFrom(core, target);
   let primary: TierKind | undefined;
@@ -74,7 +88,7 @@ export async function placeChunk(core: HiveCore, tierKey: string, blob: Uint8Arr
   if (primary === undefined && candidates.length === 0) throw core.client(target).downError();
   if (primary === undefined) throw new CapacityError(`no tier has room for a ${bytes}-byte chunk (${refusals.join('; ')})`);
   const epoch = core.gpuEpoch;
-  core.ledger.add(primary, bytes, logical);
+  core.ledger.place(primary, tierKey, bytes, logical);
   const copies: TierKind[] = [];
   try {
     for (const need of core.copyNeeds(primary)) {
@@ -84,7 +98,7 @@ export async function placeChunk(core: HiveCore, tierKey: string, blob: Uint8Arr
       const why: string[] = [];
       let placed: TierKind | undefined;
       for (const k of dests) {
-        await planIfOver(core, k, bytes);
+        await planIfOver(core, k, tierKey, bytes);
         const refused = await putWithRoom(core, k, tierKey, blob);
         if (refused === undefined) {
           placed = k;
@@ -93,7 +107,7 @@ export async function placeChunk(core: HiveCore, tierKey: string, blob: Uint8Arr
         why.push(`${k}: ${refused}`);
       }
       if (placed === undefined) throw new CapacityError(`no tier has room for the copy of a ${bytes}-byte chunk on ${primary} (${why.join('; ')})`);
-      core.ledger.add(placed, bytes, logical);
+      core.ledger.place(placed, tierKey, bytes, logical);
       copies.push(placed);
     }
   } catch (err) {
@@ -101,12 +115,13 @@ export async function placeChunk(core: HiveCore, tierKey: string, blob: Uint8Arr
     for (const k of copies) await dropBlob(core, k, tierKey, bytes, logical);
     throw err;
   }
+  for (const k of [primary, ...copies]) await settleMark(core, k);
   return { tier: primary, copies, epoch };
 }
 
 /** Delete a blob from a tier and the ledger; failures are noticed, not thrown (the blob is garbage either way). */
 export async function dropBlob(core: HiveCore, kind: TierKind, tierKey: string, bytes: number, logical: number): Promise<void> {
-  core.ledger.remove(kind, bytes, logical);
+  core.ledger.drop(kind, tierKey, bytes, logical);
   noteMarks(core);
   try {
     await core.client(kind).delete(tierKey);
@@ -115,9 +130,13 @@ export async function dropBlob(core: HiveCore, kind: TierKind, tierKey: string, 
   }
 }
 
-/** Run the policy's plan and execute its moves in order; then shed copies from tiers still over their mark. */
+/**
+ * Run the policy's plan and execute its moves in order (the built-in
+ * policies plan copy sheds too); then, for a policy that does not, shed
+ * copies from tiers still over their mark.
+ */
 export async function rebalance(core: HiveCore): Promise<number> {
-  const moves = core.options.policy.plan(core.view());
+  const moves = core.options.policy.plan(policyView(core));
   let done = 0;
   for (const m of moves) if (await executeMove(core, m)) done++;
   done += await shedCopies(core);
@@ -127,15 +146,18 @@ export async function rebalance(core: HiveCore): Promise<number> {
 
 /**
  * One planned move. A demotion whose destination has no room (even after
- * making room there) goes on to the next slower live tier.
+ * making room there) goes on to the next slower live tier; a copy shed
+ * writes a copy below only where the chunk still needs one (room.ts).
  */
 export async function executeMove(core: HiveCore, m: Move): Promise<boolean> {
+  if (m.copy === true) return shedCopyMove(core, m);
   const r = await moveChunk(core, m);
   if (r !== 'full' || m.kind !== 'demote') return r === 'moved';
   for (const to of core.slowerLive(m.to)) {
     const c = core.catalog.chunk(m.chunkId);
     if (!c) return false;
-    const again = await moveChunk(core, { ...m, to, bytesInto: c.copies.includes(to) ? 0 : c.blobBytes, reason: `${m.reason}; ${m.to} had no room` });
+    const bytesInto = c.copies.includes(to) ? 0 : footprintOn(to, core.tierKeyOf(c), c.blobBytes);
+    const again = await moveChunk(core, { ...m, to, bytesInto, reason: `${m.reason}; ${m.to} had no room` });
     if (again !== 'full') return again === 'moved';
   }
   return false;
@@ -171,7 +193,7 @@ export async function moveChunk(core: HiveCore, m: Move): Promise<'moved' | 'ful
         catalog.tryApply(c.id, { type: 'MOVE_FAILED' });
         return 'full';
       }
-      core.ledger.add(m.to, c.blobBytes, logical);
+      core.ledger.place(m.to, tierKey, c.blobBytes, logical);
       added.push(m.to);
     }
     const have = c.copies.filter((k) => k !== m.to);
@@ -191,7 +213,7 @@ export async function moveChunk(core: HiveCore, m: Move): Promise<'moved' | 'ful
         }
       }
       if (placed === undefined) throw new CapacityError(`no tier has room for a copy of ${c.id} on ${need.join(' or ')}`);
-      core.ledger.add(placed, c.blobBytes, logical);
+      core.ledger.place(placed, tierKey, c.blobBytes, logical);
       added.push(placed);
       have.push(placed);
     }

@@ -31,11 +31,12 @@ function offloaded(core: HiveCore, logical: number, ahead: boolean): boolean {
   return pool !== undefined && ahead && logical >= pool.offloadBytes;
 }
 
-async function tryTier(core: HiveCore, kind: TierKind, tierKey: string, c: ChunkRecord, ahead: boolean, keepBlob: boolean): Promise<Attempt> {
+/** `skipLocal`: the lock-free read was just tried (readRamChunkNow) and did not settle it: go to the actor. */
+async function tryTier(core: HiveCore, kind: TierKind, tierKey: string, c: ChunkRecord, ahead: boolean, keepBlob: boolean, skipLocal = false): Promise<Attempt> {
   const client = core.client(kind);
   // Decoded inline and not kept, a RAM chunk is copied into a reused buffer: checked and decoded before this thread yields.
   const scratch = !keepBlob && !offloaded(core, core.logicalOf(c), ahead);
-  const local = client.readLocal(tierKey, scratch);
+  const local = skipLocal ? undefined : client.readLocal(tierKey, scratch);
   if (local) {
     const got = scratch ? checkNow(core, local, c) : await check(core, local, c, ahead);
     if (!('bad' in got)) return got;
@@ -112,8 +113,30 @@ async function decode(core: HiveCore, blob: Uint8Array, logical: number, ahead: 
   return decompressBlobAs(blob, 'source');
 }
 
-/** Read, verify and decode chunk `id` of `key` at generation `gen`; `ahead`: a prefetch nobody waits for yet. */
-export async function readChunk(core: HiveCore, key: string, gen: number, id: string, ahead = false): Promise<Tensor> {
+/**
+ * readChunk's first step done synchronously, for a chunk whose main copy is
+ * in RAM: read lock-free from the slabs, verify, decode inline — no await, so
+ * a RAM hit costs no trip through the microtask queue. undefined when that
+ * does not settle it — 'untried' (not RAM-resident, RAM down, replaced) or
+ * 'failed' (the lock-free read was stale, torn or bad): readChunk then
+ * decides, as if this had not been tried except that it does not repeat a
+ * failed lock-free read (such a copy proves nothing about the tier's own).
+ */
+export function readRamChunkNow(core: HiveCore, key: string, gen: number, id: string): Tensor | 'untried' | 'failed' {
+  const c = core.catalog.chunk(id);
+  if (!c || c.tier !== 'ram' || core.down.has('ram') || core.meta.get(key)?.gen !== gen) return 'untried';
+  const local = core.client('ram').readLocal(core.tierKeyOf(c), true);
+  if (!local) return 'failed';
+  const got = checkNow(core, local, c);
+  return 'bad' in got ? 'failed' : got.tensor;
+}
+
+/**
+ * Read, verify and decode chunk `id` of `key` at generation `gen`; `ahead`: a
+ * prefetch nobody waits for yet; `localTried`: readRamChunkNow just failed on
+ * it (the first RAM attempt skips the lock-free read it already made).
+ */
+export async function readChunk(core: HiveCore, key: string, gen: number, id: string, ahead = false, localTried = false): Promise<Tensor> {
   for (let round = 0; round < 3; round++) {
     const c = core.catalog.chunk(id);
     if (!c || core.meta.get(key)?.gen !== gen) throw new StaleRead(key);
@@ -123,7 +146,7 @@ export async function readChunk(core: HiveCore, key: string, gen: number, id: st
     const bad: Array<{ kind: TierKind; why: string }> = [];
     let missing = false;
     for (const kind of sources) {
-      const got = await tryTier(core, kind, tierKey, c, ahead, bad.length > 0);
+      const got = await tryTier(core, kind, tierKey, c, ahead, bad.length > 0, localTried && round === 0 && kind === 'ram');
       if (got === undefined) {
         missing = true;
         continue;

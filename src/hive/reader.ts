@@ -8,7 +8,7 @@ import { TensorhiveError } from '../errors/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { assemble } from './chunker.js';
 import type { HiveCore } from './core.js';
-import { StaleRead, readChunk } from './read.js';
+import { StaleRead, readChunk, readRamChunkNow } from './read.js';
 
 const PREFETCH_CACHE = 64;
 const ATTEMPTS = 4;
@@ -26,7 +26,10 @@ export class Reader {
       if (!rec || !meta) return undefined;
       try {
         const parts: Array<{ elementOffset: number; tensor: Tensor }> = [];
-        for (const c of rec.chunks) parts.push({ elementOffset: c.elementOffset, tensor: await this.readAccess(key, meta.gen, c.id) });
+        for (const c of rec.chunks) {
+          const got = this.readAccess(key, meta.gen, c.id);
+          parts.push({ elementOffset: c.elementOffset, tensor: got instanceof Promise ? await got : got });
+        }
         return assemble(rec.shape, rec.dtype, parts);
       } catch (err) {
         if (!(err instanceof StaleRead)) throw err;
@@ -40,8 +43,12 @@ export class Reader {
     await Promise.allSettled([...this.prefetched.values()]);
   }
 
-  /** One chunk read on behalf of a caller: recorded, prefetch-aware, stall time counted. */
-  private async readAccess(key: string, gen: number, id: string): Promise<Tensor> {
+  /**
+   * One chunk read on behalf of a caller: recorded, prefetch-aware, stall
+   * time counted. A chunk not read ahead whose main copy is in RAM is read
+   * synchronously (readRamChunkNow): the tensor itself comes back, no promise.
+   */
+  private readAccess(key: string, gen: number, id: string): Tensor | Promise<Tensor> {
     const { catalog, prefetcher, options } = this.core;
     if (!catalog.chunk(id)) throw new StaleRead(key);
     catalog.recordAccess(id);
@@ -51,10 +58,25 @@ export class Reader {
     this.prefetched.delete(ck);
     for (const next of ahead) this.prefetch(next);
     const t0 = options.clock.now();
-    const t = (pending ? await pending : undefined) ?? (await readChunk(this.core, key, gen, id));
-    const waited = options.clock.now() - t0;
-    if (waited > 0) prefetcher.recordStall(waited);
+    const now = pending ? 'untried' : readRamChunkNow(this.core, key, gen, id);
+    if (typeof now !== 'string') {
+      this.stalled(t0);
+      return now;
+    }
+    return this.readSlow(key, gen, id, pending, now === 'failed', t0);
+  }
+
+  /** `pending`: the chunk's prefetch; `localTried`: readRamChunkNow's lock-free read failed. */
+  private async readSlow(key: string, gen: number, id: string, pending: Promise<Tensor | undefined> | undefined, localTried: boolean, t0: number): Promise<Tensor> {
+    const t = (pending ? await pending : undefined) ?? (await readChunk(this.core, key, gen, id, false, localTried));
+    this.stalled(t0);
     return t;
+  }
+
+  /** The caller waited since `t0` for a chunk (its read, or the rest of a prefetch). */
+  private stalled(t0: number): void {
+    const waited = this.core.options.clock.now() - t0;
+    if (waited > 0) this.core.prefetcher.recordStall(waited);
   }
 
   private prefetch(id: string): void {

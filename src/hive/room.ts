@@ -8,15 +8,18 @@
  * leased and in-flight chunks never) and the put is retried; when that does
  * not help, the caller passes the blob to the next slower tier.
  *
- * Also here: shedding write-through copies. The policy's plan moves
- * primaries only; copies of GPU chunks on RAM are demoted to disk here when
- * RAM stays over its high-water mark after the plan.
+ * Also here: shedding copies — the moves with `copy: true` that the
+ * policy's plan makes (a GPU chunk's write-through copy on RAM goes to disk
+ * when RAM is over its high-water mark), and, for a policy that plans no
+ * copies, the same after its plan. Room is counted in footprints
+ * (footprint.ts): the RAM tier's whole blocks.
  */
 import { CapacityError, TensorhiveError } from '../errors/index.js';
-import { DEFAULT_HIGH, DEFAULT_LOW, type ChunkRecord } from '../scheduler/index.js';
+import { DEFAULT_HIGH, DEFAULT_LOW, type ChunkRecord, type Move } from '../scheduler/index.js';
 import type { TierKind } from '../tiers/driver.js';
 import type { HiveCore } from './core.js';
 import { blobChecksum } from './encode.js';
+import { footprintOn } from './footprint.js';
 import { dropBlob, moveChunk } from './placement.js';
 
 export interface RoomOptions {
@@ -35,16 +38,16 @@ export async function putWithRoom(core: HiveCore, kind: TierKind, tierKey: strin
   let refusal = await tryPut(core, kind, tierKey, blob);
   if (refusal === undefined || opts.makeRoom === false || core.slowerLive(kind).length === 0) return refusal;
   const keep = opts.keep;
-  const need = blob.byteLength;
-  // Shed at most what a plan would (down to the low-water mark, less the blob), and at least the blob's bytes.
+  const need = footprintOn(kind, tierKey, blob.byteLength);
+  // Shed at most what a plan would (down to the low-water mark, less the blob), and at least the blob's footprint.
   const floor = DEFAULT_LOW * core.ledger.capacity(kind) - need;
   let freed = 0;
   for (const v of victimsOn(core, kind, keep)) {
-    if (freed >= need && core.ledger.row(kind).bytes <= floor) break;
+    if (freed >= need && core.ledger.row(kind).footprint <= floor) break;
     const got = await shed(core, v, kind, `make room on ${kind} for ${tierKey}`);
     if (got === 0) continue;
     freed += got;
-    if (core.ledger.row(kind).bytes + need > core.ledger.capacity(kind)) continue;
+    if (core.ledger.row(kind).footprint + need > core.ledger.capacity(kind)) continue;
     refusal = await tryPut(core, kind, tierKey, blob);
     if (refusal === undefined) return undefined;
   }
@@ -74,25 +77,46 @@ function victimsOn(core: HiveCore, kind: TierKind, keep: string | undefined): Ch
   return rows.map((r) => r.c);
 }
 
-/** Move chunk `c`'s bytes on `from` (primary or copy) one tier down, or further when that one is full. Returns the bytes freed on `from`. */
+/** Move chunk `c`'s bytes on `from` (primary or copy) one tier down, or further when that one is full. Returns the footprint freed on `from`. */
 async function shed(core: HiveCore, c: ChunkRecord, from: TierKind, reason: string): Promise<number> {
   if (c.copies.includes(from)) return shedCopy(core, c, from, reason);
   if (c.tier !== from) return 0;
+  const tierKey = core.tierKeyOf(c);
+  const bytes = footprintOn(from, tierKey, c.blobBytes);
   for (const to of core.slowerLive(from)) {
-    const r = await moveChunk(core, { chunkId: c.id, from, to, kind: 'demote', bytes: c.blobBytes, bytesInto: c.copies.includes(to) ? 0 : c.blobBytes, reason });
-    if (r === 'moved') return c.blobBytes;
+    const bytesInto = c.copies.includes(to) ? 0 : footprintOn(to, tierKey, c.blobBytes);
+    const r = await moveChunk(core, { chunkId: c.id, from, to, kind: 'demote', bytes, bytesInto, reason });
+    if (r === 'moved') return bytes;
     if (r === 'skipped') return 0;
   }
   return 0;
 }
 
 /**
- * Drop chunk `c`'s copy on `from`. When the chunk still needs a copy that
- * no other tier gives (a GPU chunk's write-through copy), one is written to
- * the fastest slower tier with room first. Returns the bytes freed (0: the
- * copy stays, nothing below had room).
+ * Execute a planned copy shed (a Move with `copy: true`). false when it no
+ * longer applies (the copy is gone, the chunk is in flight, pinned or leased)
+ * or nothing below had room; failures are noticed, not thrown.
  */
-export async function shedCopy(core: HiveCore, c: ChunkRecord, from: TierKind, reason: string): Promise<number> {
+export async function shedCopyMove(core: HiveCore, m: Move): Promise<boolean> {
+  const c = core.catalog.chunk(m.chunkId);
+  if (!c || !c.copies.includes(m.from) || c.state !== 'resident' || c.pinned || c.leases > 0) return false;
+  try {
+    return (await shedCopy(core, c, m.from, m.reason, m.to)) > 0;
+  } catch (err) {
+    if (!(err instanceof TensorhiveError)) throw err;
+    core.events.emit({ type: 'notice', message: `could not shed the copy of ${c.id} on ${m.from}: ${err.message}` });
+    return false;
+  }
+}
+
+/**
+ * Drop chunk `c`'s copy on `from`. When the chunk still needs a copy that
+ * no other tier gives (a GPU chunk's write-through copy), one is written
+ * first: on `prefer` (the plan's destination) when it qualifies, else on the
+ * fastest slower tier with room. Returns the footprint freed on `from` (0:
+ * the copy stays, nothing below had room).
+ */
+export async function shedCopy(core: HiveCore, c: ChunkRecord, from: TierKind, reason: string, prefer?: TierKind): Promise<number> {
   const tierKey = core.tierKeyOf(c);
   const logical = core.logicalOf(c);
   const others = [c.tier!, ...c.copies].filter((k) => k !== from);
@@ -104,9 +128,11 @@ export async function shedCopy(core: HiveCore, c: ChunkRecord, from: TierKind, r
       core.events.emit({ type: 'notice', message: `copy of ${c.id} on ${from} is missing or damaged: not moved` });
       return 0;
     }
-    for (const k of core.slowerLive(from).filter((k) => unmet.includes(k) && !others.includes(k))) {
+    const dests = core.slowerLive(from).filter((k) => unmet.includes(k) && !others.includes(k));
+    if (prefer !== undefined && dests.includes(prefer)) dests.unshift(...dests.splice(dests.indexOf(prefer), 1));
+    for (const k of dests) {
       if ((await putWithRoom(core, k, tierKey, blob, { keep: c.id })) !== undefined) continue;
-      core.ledger.add(k, c.blobBytes, logical);
+      core.ledger.place(k, tierKey, c.blobBytes, logical);
       core.catalog.addCopy(c.id, k);
       to = k;
       break;
@@ -117,7 +143,7 @@ export async function shedCopy(core: HiveCore, c: ChunkRecord, from: TierKind, r
   await dropBlob(core, from, tierKey, c.blobBytes, logical);
   core.moves++;
   core.events.emit({ type: 'move', chunkId: c.id, from, to, reason: `copy: ${reason}` });
-  return c.blobBytes;
+  return footprintOn(from, tierKey, c.blobBytes);
 }
 
 /**
@@ -130,10 +156,10 @@ export async function shedCopies(core: HiveCore): Promise<number> {
   for (const kind of core.kinds.slice(0, -1)) {
     if (core.down.has(kind)) continue;
     const cap = core.ledger.capacity(kind);
-    if (core.ledger.row(kind).bytes <= DEFAULT_HIGH * cap) continue;
+    if (core.ledger.row(kind).footprint <= DEFAULT_HIGH * cap) continue;
     const why = `${kind} over its high-water mark after the plan`;
     for (const c of victimsOn(core, kind, undefined)) {
-      if (core.ledger.row(kind).bytes <= DEFAULT_LOW * cap) break;
+      if (core.ledger.row(kind).footprint <= DEFAULT_LOW * cap) break;
       if (!c.copies.includes(kind)) break; // copies come first: the rest are primaries, the plan's business
       try {
         if ((await shedCopy(core, c, kind, why)) > 0) n++;

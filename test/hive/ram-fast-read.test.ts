@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/errors/index.js';
 import { Hive, type HiveEvent, type HiveOptions } from '../../src/hive/index.js';
-import { HEADER_BYTES } from '../../src/tiers/ram/record.js';
+import { blobOffset } from '../../src/tiers/ram/record.js';
 import { offsetOf, slabOf } from '../../src/tiers/ram/pool.js';
 import { tempDir } from '../helpers/tmp.js';
 import { gaussian, sameBytes } from './fixtures.js';
@@ -35,7 +35,7 @@ function damageInSlab(hive: Hive, tierKey: string, at: number): void {
   const loc = hive.debug.ramLocation(tierKey)!;
   expect(loc).toBeDefined();
   const bytes = new Uint8Array(hive.debug.ramSlabs!.buffers[slabOf(loc.addr)]);
-  bytes[offsetOf(loc.addr) + HEADER_BYTES + loc.keyLen + at] ^= 0x20;
+  bytes[offsetOf(loc.addr) + blobOffset(loc.keyLen) + at] ^= 0x20;
 }
 
 describe.each([false, true])('hive lock-free RAM reads (workers %s)', (workers) => {

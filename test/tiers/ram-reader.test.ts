@@ -11,7 +11,7 @@ import { crc32 } from '../../src/format/checksum.js';
 import { Rng } from '../../src/random/rng.js';
 import { RamReader, RamSlabs, RamTier, type RamLocation } from '../../src/tiers/ram/index.js';
 import { offsetOf, slabOf } from '../../src/tiers/ram/pool.js';
-import { HEADER_BYTES } from '../../src/tiers/ram/record.js';
+import { blobOffset } from '../../src/tiers/ram/record.js';
 import { ramValue } from './fixtures/ram-values.js';
 
 const MiB = 1024 * 1024;
@@ -102,7 +102,7 @@ describe('RamReader (lock-free reads of RAM slabs)', () => {
     await tier.put('k', v);
     const loc = tier.locate('k')!;
     const bytes = new Uint8Array(slabs.buffers[slabOf(loc.addr)]);
-    bytes[offsetOf(loc.addr) + HEADER_BYTES + 1 + 1234] ^= 0x10;
+    bytes[offsetOf(loc.addr) + blobOffset(1) + 1234] ^= 0x10;
     const got = new RamReader(slabs).read(loc, enc.encode('k'))!;
     expect(crc32(got)).not.toBe(crc32(v));
     await expect(tier.get('k')).rejects.toBeInstanceOf(IntegrityError);

@@ -10,7 +10,7 @@ import { ActorDeadError, IntegrityError } from '../../src/errors/index.js';
 import { Rng } from '../../src/random/rng.js';
 import { RamSlabs, RamTier } from '../../src/tiers/ram/index.js';
 import { ramValue } from './fixtures/ram-values.js';
-import { FREE, HEADER_BYTES, LIVE, WRITING, classFor, readHeader, slabView, writeRecord } from '../../src/tiers/ram/record.js';
+import { FREE, HEADER_BYTES, LIVE, blobOffset, WRITING, classFor, readHeader, slabView, writeRecord } from '../../src/tiers/ram/record.js';
 
 const MiB = 1024 * 1024;
 const enc = new TextEncoder();
@@ -186,7 +186,7 @@ describe('ram tier re-attach', () => {
     for (let off = 0; off < v.u8.length; off += 2 ** readHeader(v, off).cls) {
       const h = readHeader(v, off);
       if (h.state === LIVE && h.keyLen === 6 && Buffer.from(v.u8.slice(off + HEADER_BYTES, off + HEADER_BYTES + 6)).toString() === 'victim') {
-        v.u8[off + HEADER_BYTES + 6 + 500] ^= 0x10;
+        v.u8[off + blobOffset(6) + 500] ^= 0x10;
       }
     }
     const err = await tier.get('victim').catch((e: unknown) => e);

@@ -32,7 +32,7 @@ export function nextUse(options: CommonPolicyOptions = {}): Policy {
   };
   return {
     name: cfg.name,
-    place: (chunk, view) => placeByMarks(chunk.blobBytes, view, cfg.marksFor),
+    place: (chunk, view) => placeByMarks(chunk, view, cfg.marksFor),
     plan: (view) => planMoves(view, cfg),
   };
 }

@@ -43,7 +43,7 @@ export function cappedTierPolicy(name: string, kind: string, capped: Marks, opti
   };
   return {
     name,
-    place: (chunk, view) => placeByMarks(chunk.blobBytes, view, cfg.marksFor),
+    place: (chunk, view) => placeByMarks(chunk, view, cfg.marksFor),
     plan: (view) => planMoves(view, cfg),
   };
 }

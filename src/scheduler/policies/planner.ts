@@ -5,7 +5,10 @@
  *
  * 1. Demote: each tier over its high-water mark sheds movable chunks (not
  *    pinned, not leased, not in flight, not moved within the cooldown) to the
- *    next slower tier until it is at its low-water mark. Cascades downward.
+ *    next slower tier until it is at its low-water mark — extra copies first
+ *    (moves with `copy: true`: reads use the main copy while it is up, so a
+ *    copy is the cheapest thing to shed), coldest first, then main copies,
+ *    coldest first. Cascades downward.
  * 2. Promote (optional): the hottest chunks in slower tiers fill faster tiers
  *    up to their low-water mark, never past it, so a promotion never triggers
  *    a demotion (hysteresis).
@@ -14,12 +17,16 @@
  * 4. Order: moves are emitted in an order whose every prefix fits too
  *    (space is made below before it is filled from above).
  *
+ * Bytes are footprints (`view.footprint`: what a chunk costs on a tier, e.g.
+ * the RAM tier's power-of-two block) and tiers are measured by their
+ * `footprintBytes`, so rounding never pushes a tier past its budget.
+ *
  * Cost: O(chunks · log chunks) per plan; `place` reads tier stats only.
  */
 import { ArgumentError } from '../../errors/index.js';
 import type { TierKind, TierStats } from '../../tiers/driver.js';
 import type { ChunkRecord } from '../records.js';
-import type { Marks, Move, PolicyView } from './policy.js';
+import { footprintOf, type FootprintChunk, type Marks, type Move, type PolicyView } from './policy.js';
 
 export interface PlannerConfig {
   readonly name: string;
@@ -47,15 +54,22 @@ function tierIndex(view: PolicyView): Map<TierKind, number> {
   return index;
 }
 
-/** The first tier (fastest first) that takes `bytes` without passing its high-water mark; else the first with room at all; else the slowest. */
-export function placeByMarks(bytes: number, view: PolicyView, marksFor: PlannerConfig['marksFor']): TierKind {
+/**
+ * The first tier (fastest first) that takes the chunk (its footprint there;
+ * a number: blob bytes) without passing its high-water mark; else the first
+ * with room at all; else the slowest.
+ */
+export function placeByMarks(chunk: number | FootprintChunk, view: PolicyView, marksFor: PlannerConfig['marksFor']): TierKind {
   tierIndex(view);
+  const c: FootprintChunk = typeof chunk === 'number' ? { blobBytes: chunk } : chunk;
+  const bytes = c?.blobBytes;
   if (!Number.isSafeInteger(bytes) || bytes < 0) throw new ArgumentError(`chunk.blobBytes must be a non-negative integer, got ${String(bytes)}`);
+  const fp = footprintOf(view);
   const tiers = view.tiers;
   for (let i = 0; i < tiers.length; i++) {
-    if (tiers[i].usedBytes + bytes <= marksFor(tiers[i], i).high * tiers[i].capacityBytes) return tiers[i].kind;
+    if (tiers[i].footprintBytes + fp(tiers[i].kind, c) <= marksFor(tiers[i], i).high * tiers[i].capacityBytes) return tiers[i].kind;
   }
-  for (const t of tiers) if (t.usedBytes + bytes <= t.capacityBytes) return t.kind;
+  for (const t of tiers) if (t.footprintBytes + fp(t.kind, c) <= t.capacityBytes) return t.kind;
   return tiers[tiers.length - 1].kind;
 }
 
@@ -67,12 +81,13 @@ export function planMoves(view: PolicyView, cfg: PlannerConfig): Move[] {
   const T = tiers.length;
   const cap = tiers.map((t) => t.capacityBytes);
   const marks = tiers.map((t, i) => cfg.marksFor(t, i));
-  const start = tiers.map((t) => t.usedBytes);
+  const fp = footprintOf(view);
+  const start = tiers.map((t) => t.footprintBytes);
   // Bytes already travelling to a tier are spoken for.
   for (const c of view.catalog.chunks()) {
     if ((c.state === 'loading' || c.state === 'moving') && c.target !== undefined && !c.copies.includes(c.target)) {
       const i = index.get(c.target);
-      if (i !== undefined) start[i] += c.blobBytes;
+      if (i !== undefined) start[i] += fp(c.target, c);
     }
   }
   const proj = start.slice();
@@ -84,25 +99,40 @@ export function planMoves(view: PolicyView, cfg: PlannerConfig): Move[] {
   };
   const planned: Planned[] = [];
   const taken = new Set<string>();
-  const add = (c: ChunkRecord, fromIdx: number, toIdx: number, kind: Move['kind'], reason: string): void => {
+  const add = (c: ChunkRecord, fromIdx: number, toIdx: number, kind: Move['kind'], reason: string, copy = false): void => {
+    const from = tiers[fromIdx].kind;
     const to = tiers[toIdx].kind;
-    const bytesInto = c.copies.includes(to) ? 0 : c.blobBytes;
+    const bytes = fp(from, c);
+    const bytesInto = c.tier === to || c.copies.includes(to) ? 0 : fp(to, c);
     planned.push({
-      move: { chunkId: c.id, from: tiers[fromIdx].kind, to, kind, bytes: c.blobBytes, bytesInto, reason },
+      move: { chunkId: c.id, from, to, kind, ...(copy ? { copy } : {}), bytes, bytesInto, reason },
       fromIdx, toIdx, live: true,
     });
-    proj[fromIdx] -= c.blobBytes;
+    proj[fromIdx] -= bytes;
     proj[toIdx] += bytesInto;
     taken.add(c.id);
   };
+  // Copies per tier (the catalog indexes main copies only).
+  const copiesOn: ChunkRecord[][] = tiers.map(() => []);
+  for (const c of view.catalog.chunks()) {
+    for (const k of c.copies) {
+      const i = index.get(k);
+      if (i !== undefined && k !== c.tier) copiesOn[i].push(c);
+    }
+  }
 
-  // 1. Demote, fastest tier first, so shed bytes cascade down.
+  // 1. Demote, fastest tier first, so shed bytes cascade down: copies first, then main copies.
   for (let i = 0; i < T - 1; i++) {
     const high = marks[i].high * cap[i];
     if (proj[i] <= high) continue;
     const low = marks[i].low * cap[i];
     const why = `${cfg.name}: ${tiers[i].kind} at ${pct(proj[i] / cap[i])} over high-water ${pct(marks[i].high)}`;
-    const victims = scored([...view.catalog.chunksOn(tiers[i].kind)].filter(movable), (c) => cfg.coldness(c, view));
+    const copies = scored(copiesOn[i].filter((c) => movable(c) && !taken.has(c.id)), (c) => cfg.coldness(c, view));
+    for (const v of copies) {
+      if (proj[i] <= low) break;
+      add(v.c, i, i + 1, 'demote', `${why}; ${cfg.explain(v.s)}`, true);
+    }
+    const victims = scored([...view.catalog.chunksOn(tiers[i].kind)].filter((c) => movable(c) && !taken.has(c.id)), (c) => cfg.coldness(c, view));
     for (const v of victims) {
       if (proj[i] <= low) break;
       add(v.c, i, i + 1, 'demote', `${why}; ${cfg.explain(v.s)}`);
@@ -122,7 +152,7 @@ export function planMoves(view: PolicyView, cfg: PlannerConfig): Move[] {
     cands.sort((a, b) => cmp(a.s, b.s, a.c.id, b.c.id));
     for (const { c, s, i } of cands) {
       for (let t = 0; t < i; t++) {
-        const into = c.copies.includes(tiers[t].kind) ? 0 : c.blobBytes;
+        const into = c.copies.includes(tiers[t].kind) ? 0 : fp(tiers[t].kind, c);
         if (proj[t] + into <= marks[t].low * cap[t]) {
           add(c, i, t, 'promote', `${cfg.name}: room on ${tiers[t].kind} below low-water ${pct(marks[t].low)}; ${cfg.explain(s)}`);
           break;

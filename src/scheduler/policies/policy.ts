@@ -14,10 +14,27 @@ import type { ChunkRecord } from '../records.js';
 
 export interface PolicyView {
   readonly catalog: CatalogView;
-  /** Tiers that exist, fastest first. */
+  /** Tiers that exist, fastest first. Budgets are checked against `footprintBytes`. */
   readonly tiers: readonly TierStats[];
   readonly clock: Clock;
   readonly history: AccessHistoryView;
+  /** What a chunk costs on a tier; absent: its blob bytes everywhere. */
+  readonly footprint?: Footprint;
+}
+
+/** A chunk as a footprint sees it: a new chunk (being placed) has no id yet. */
+export type FootprintChunk = Pick<ChunkRecord, 'blobBytes'> & Partial<Pick<ChunkRecord, 'id'>>;
+
+/**
+ * Bytes `chunk` occupies on tier `tier`, counted against the tier's budget:
+ * more than its blob where the tier rounds allocations up (the RAM tier
+ * stores a blob in a power-of-two block with a header and its key).
+ */
+export type Footprint = (tier: TierKind, chunk: FootprintChunk) => number;
+
+/** The view's footprint, or blob bytes when it has none. */
+export function footprintOf(view: PolicyView): Footprint {
+  return view.footprint ?? ((_tier, chunk) => chunk.blobBytes);
 }
 
 export interface Move {
@@ -25,9 +42,15 @@ export interface Move {
   readonly from: TierKind;
   readonly to: TierKind;
   readonly kind: 'demote' | 'promote';
-  /** The chunk's blob bytes (what leaves `from`). */
+  /**
+   * true: the move sheds a copy the chunk has on `from` besides its main
+   * copy (which stays where it is): the copy's bytes leave `from` and, unless
+   * `to` already holds the chunk, a copy lands on `to`. Absent: the main copy moves.
+   */
+  readonly copy?: boolean;
+  /** What leaves `from`: the chunk's footprint there. */
   readonly bytes: number;
-  /** Bytes that land on `to`: 0 when `to` already holds a copy. */
+  /** What lands on `to`: the chunk's footprint there, 0 when `to` already holds it. */
   readonly bytesInto: number;
   readonly reason: string;
 }

@@ -57,7 +57,7 @@ export function smart(options: SmartOptions = {}): Policy {
   };
   return {
     name: cfg.name,
-    place: (chunk, view) => placeByMarks(chunk.blobBytes, view, cfg.marksFor),
+    place: (chunk, view) => placeByMarks(chunk, view, cfg.marksFor),
     plan: (view) => planMoves(view, cfg),
   };
 }

@@ -15,7 +15,7 @@ import { SystemClock, type Clock } from '../../clock/index.js';
 import { crc32 } from '../../format/checksum.js';
 import { MAX_KEY_BYTES, type TierDriver, type TierFlags, type TierGetOptions, type TierPutOptions, type TierStats } from '../driver.js';
 import { checkBlob, checkCrcOption, checkKey } from '../key.js';
-import { HEADER_BYTES, LIVE, MAX_CLASS, classFor, readHeader, slabView, writeRecord, type BlockHeader, type SlabView } from './record.js';
+import { HEADER_BYTES, LIVE, MAX_CLASS, blobOffset, classFor, readHeader, slabView, writeRecord, type BlockHeader, type SlabView } from './record.js';
 import { BuddyPool, offsetOf, slabOf, type Addr } from './pool.js';
 import type { RamLocation } from './reader.js';
 import type { RamSlabs } from './slabs.js';
@@ -115,7 +115,7 @@ export class RamTier implements TierDriver {
     const blobCrc = checkCrcOption(options);
     const cls = classFor(keyBytes.byteLength, blob.byteLength);
     if (cls > run.pool.largestClass) {
-      const largest = 2 ** run.pool.largestClass - HEADER_BYTES - keyBytes.byteLength;
+      const largest = 2 ** run.pool.largestClass - blobOffset(keyBytes.byteLength);
       throw new CapacityError(`ram tier ${this.name}: a blob of ${blob.byteLength} bytes does not fit one block (at most ${Math.max(0, largest)} bytes with this key; store it in smaller chunks)`);
     }
     const addr = run.pool.allocate(cls);
@@ -145,7 +145,7 @@ export class RamTier implements TierDriver {
     const v = run.views[slabOf(e.addr)];
     const off = offsetOf(e.addr);
     const t0 = this.clock.now();
-    const start = off + HEADER_BYTES + e.keyLen;
+    const start = off + blobOffset(e.keyLen);
     const out = v.u8.slice(start, start + e.blobLen); // slice of a shared view is a private copy
     this.readMs += this.clock.now() - t0;
     this.readBytes += e.blobLen;
@@ -243,7 +243,7 @@ export class RamTier implements TierDriver {
 
   /** The key of a LIVE record, or undefined when the record is not one we could have written. */
   private recordKey(v: SlabView, off: number, h: BlockHeader): string | undefined {
-    if (h.keyLen < 1 || h.keyLen > MAX_KEY_BYTES || HEADER_BYTES + h.keyLen + h.blobLen > 2 ** h.cls || h.cls > MAX_CLASS) return undefined;
+    if (h.keyLen < 1 || h.keyLen > MAX_KEY_BYTES || blobOffset(h.keyLen) + h.blobLen > 2 ** h.cls || h.cls > MAX_CLASS) return undefined;
     try {
       return decoder.decode(v.u8.slice(off + HEADER_BYTES, off + HEADER_BYTES + h.keyLen));
     } catch {
