@@ -16,11 +16,13 @@ import { ActorDeadError, TensorhiveError } from '../errors/index.js';
 import { BufferPool } from '../scheduler/index.js';
 import { dtypeInfo } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { openGpuDevice } from '../tiers/gpu/index.js';
-import { acquireLease } from './acquire.js';
+import { openGpuDevice, type GpuDevice } from '../tiers/gpu/index.js';
+import { acquireLease, checkFallback } from './acquire.js';
 import { CodecPool } from './codec-pool.js';
 import { HiveCore } from './core.js';
 import { makeDebug, type HiveDebug } from './debug.js';
+import { GpuByteBudget } from './gpu-budget.js';
+import { HiveGpu } from './gpu-compute.js';
 import type { HiveEventType, HiveListener } from './emitter.js';
 import { chunkTierKey, manifestKey } from './manifest.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
@@ -31,7 +33,7 @@ import { Reader } from './reader.js';
 import { recoverFromDisk } from './recovery.js';
 import { buildStats } from './stats.js';
 import { buildTree, type Tree } from './tree.js';
-import type { AcquireOptions, HiveOptions, HiveStats, Lease, PutOptions } from './types.js';
+import type { AcquireOptions, GpuLease, HiveOptions, HiveStats, Lease, PutOptions } from './types.js';
 import { checkAcquire, checkKey, checkPut } from './validate.js';
 import { watchTree } from './watch.js';
 
@@ -44,6 +46,9 @@ export class Hive {
   private readonly core: HiveCore;
   private readonly pool: BufferPool;
   private readonly reader: Reader;
+  /** The compute device of GPU leases (this thread's), opened on first use. */
+  private readonly gpu: HiveGpu;
+  private readonly gpuBudget: GpuByteBudget;
   private stopping: Promise<void> | undefined;
 
   /** Validate, build the supervision tree, start it, and rebuild the catalog from disk. */
@@ -87,6 +92,8 @@ export class Hive {
     this.core = new HiveCore(o, tree.clients, codecs);
     this.pool = new BufferPool({ capBytes: o.expandedCap, clock: o.clock });
     this.reader = new Reader(this.core);
+    this.gpu = new HiveGpu(o.gpu, o.clock);
+    this.gpuBudget = new GpuByteBudget(o.gpuExpandedCap, o.clock);
     tree.system.subscribe(watchTree(this.core, () => this.stopping !== undefined));
     this.debug = makeDebug(this.core, tree);
   }
@@ -106,12 +113,30 @@ export class Hive {
     return this.reader.get(key);
   }
 
-  /** Expand `key` into a pooled buffer and hold it until release(); its chunks are never moved meanwhile. */
-  async acquire(key: string, opts?: AcquireOptions): Promise<Lease> {
+  /**
+   * Expand `key` and hold it until release(); its chunks are never moved meanwhile. On 'cpu' (default)
+   * into a pooled buffer; on 'gpu' into a GPUBuffer of `gpuDevice()`, decoded there (a GpuLease).
+   */
+  async acquire(key: string, opts: AcquireOptions & { on: 'gpu'; fallback?: undefined }): Promise<GpuLease>;
+  async acquire(key: string, opts?: AcquireOptions & { on?: 'cpu' }): Promise<Lease>;
+  async acquire(key: string, opts?: AcquireOptions): Promise<Lease | GpuLease>;
+  async acquire(key: string, opts?: AcquireOptions): Promise<Lease | GpuLease> {
     checkKey(key);
     const o = checkAcquire(opts);
+    const fallback = checkFallback(opts);
     this.checkRunning();
-    return acquireLease({ core: this.core, pool: this.pool, get: (k) => this.get(k), put: (k, t, p) => this.put(k, t, p) }, key, o);
+    const deps = { core: this.core, pool: this.pool, gpu: this.gpu, gpuBudget: this.gpuBudget, get: (k: string) => this.get(k), put: (k: string, t: Tensor, p: PutOptions) => this.put(k, t, p) };
+    return acquireLease(deps, key, o, fallback);
+  }
+
+  /**
+   * The compute device GPU leases live on (this thread's), opened on first use with the GPU tier's backend
+   * order; run your own kernels on lease buffers with it. Rejects with GpuUnavailableError naming why when
+   * none opens (or options.gpu is 'budget-only'). Owned by the hive: destroying it counts as a device loss.
+   */
+  async gpuDevice(): Promise<GpuDevice> {
+    this.checkRunning();
+    return (await this.gpu.open()).gpu;
   }
 
   /** Remove `key`; false when there was none. Refused while leased. */
@@ -165,7 +190,8 @@ export class Hive {
   }
 
   async stats(): Promise<HiveStats> {
-    return buildStats(this.core, this.pool);
+    const s = await buildStats(this.core, this.pool);
+    return { ...s, gpuLeases: { ...this.gpu.counters, leases: this.gpu.leases, expandedBytes: this.gpuBudget.inUseBytes, peakExpandedBytes: this.gpuBudget.peakBytes } };
   }
 
   /** Stop the tree (tiers in reverse order). Idempotent. */
@@ -174,6 +200,7 @@ export class Hive {
       await this.core.writes.run(async () => {});
       await this.reader.settle();
       await this.tree.system.stop();
+      this.gpu.close();
     })();
     return this.stopping;
   }

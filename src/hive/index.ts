@@ -11,10 +11,13 @@ export type {
   HiveEvent,
   HiveOptions,
   HiveStats,
+  GpuLease,
   Lease,
   PolicyName,
   PutOptions,
   TierReport,
 } from './types.js';
+export type { GpuLeaseStats } from './gpu-compute.js';
+export { GpuLeaseLostError } from './gpu-errors.js';
 export { hiveMetrics, type HiveMetrics, type HiveMetricsOptions, type MetricsSource } from './metrics.js';
 export * from './client/index.js';

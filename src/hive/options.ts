@@ -22,6 +22,7 @@ export interface ResolvedOptions {
   readonly intensity: number;
   readonly periodMs: number;
   readonly expandedCap: number;
+  readonly gpuExpandedCap: number;
   readonly prefetch: number;
   readonly workers: boolean;
   readonly codecThreads: number;
@@ -116,6 +117,8 @@ export function resolveOptions(options: HiveOptions | undefined): ResolvedOption
   if (chunkSize < 1024) throw new ArgumentError(`options.chunkSize must be at least 1 KiB, got ${JSON.stringify(o.chunkSize)}`);
   const expandedCap = parseByteSize(o.expandedCap ?? 512 * 1024 * 1024, 'options.expandedCap');
   if (expandedCap <= 0) throw new ArgumentError(`options.expandedCap must be a positive byte size, got ${JSON.stringify(o.expandedCap)}`);
+  const gpuExpandedCap = parseByteSize(o.gpuExpandedCap ?? 512 * 1024 * 1024, 'options.gpuExpandedCap');
+  if (gpuExpandedCap <= 0) throw new ArgumentError(`options.gpuExpandedCap must be a positive byte size, got ${JSON.stringify(o.gpuExpandedCap)}`);
   if (o.workers !== undefined && typeof o.workers !== 'boolean') throw new ArgumentError(`options.workers must be a boolean, got ${JSON.stringify(o.workers)}`);
   const gpuMode = o.gpu ?? 'auto';
   if (gpuMode !== 'auto' && gpuMode !== 'device' && gpuMode !== 'budget-only') {
@@ -133,6 +136,7 @@ export function resolveOptions(options: HiveOptions | undefined): ResolvedOption
     intensity: positiveInt(o.intensity, 'options.intensity', 5, 0),
     periodMs: positiveInt(o.periodMs, 'options.periodMs', 5000),
     expandedCap,
+    gpuExpandedCap,
     prefetch: positiveInt(o.prefetch, 'options.prefetch', 2, 0),
     workers: o.workers !== false,
     codecThreads: positiveInt(o.codecThreads, 'options.codecThreads', defaultCodecThreads(), 0),

@@ -6,8 +6,11 @@
 import type { Clock } from '../clock/index.js';
 import type { CodecStatsRow } from '../codecs/select/codec-stats.js';
 import type { Policy } from '../scheduler/index.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TierKind } from '../tiers/driver.js';
+import type { GpuLeaseStats } from './gpu-compute.js';
 
 /** A byte count: a number, or a string like '64MiB', '2GiB', '512kB'. */
 export type ByteSize = number | string;
@@ -32,6 +35,8 @@ export interface HiveOptions {
   periodMs?: number;
   /** Cap on expanded (decoded) bytes held by leases at once (default '512MiB'). */
   expandedCap?: ByteSize;
+  /** Cap on expanded bytes held by GPU leases (device memory) at once (default '512MiB'). */
+  gpuExpandedCap?: ByteSize;
   /** Chunks fetched and decoded ahead once an access order is known (default 2). */
   prefetch?: number;
   /** Worker threads of the codec pool (default: cores − 1, at most 4); 0: every encode/decode runs on the main thread. Needs `workers`. */
@@ -64,8 +69,10 @@ export interface AcquireOptions {
   on?: 'cpu' | 'gpu';
   /** Writable: the tensor is re-encoded and stored again on release (default false). */
   write?: boolean;
-  /** Give up waiting for room under options.expandedCap after this long (TimeoutError); 0: never wait. Default: wait. */
+  /** Give up waiting for room under options.expandedCap (gpuExpandedCap) after this long (TimeoutError); 0: never wait. Default: wait. */
   timeoutMs?: number;
+  /** With on: 'gpu': 'cpu' hands out a CPU lease (lease.on === 'cpu') when no GPU device opens, instead of rejecting with GpuUnavailableError. */
+  fallback?: 'cpu';
 }
 
 /** An expanded tensor, held until released; `await using lease = await hive.acquire(k)`. */
@@ -73,8 +80,29 @@ export interface Lease extends AsyncDisposable {
   readonly key: string;
   readonly tensor: Tensor;
   readonly writable: boolean;
-  /** Where the expanded tensor really is: 'cpu' also when 'gpu' was asked for (GPU compute is not wired yet). */
-  readonly on: 'cpu' | 'gpu';
+  /** 'cpu': the tensor is expanded in host memory (a GPU lease is a GpuLease, on: 'gpu'). */
+  readonly on: 'cpu';
+  release(): Promise<void>;
+}
+
+/**
+ * A tensor expanded on the hive's compute device (`hive.gpuDevice()`, on the
+ * caller's thread), decoded there from its compressed chunks. `buffer` is
+ * STORAGE | COPY_SRC | COPY_DST, `byteLength` bytes of little-endian `dtype`
+ * values (size padded to 4 bytes). Valid until released or the device is lost.
+ */
+export interface GpuLease extends AsyncDisposable {
+  readonly key: string;
+  readonly on: 'gpu';
+  readonly writable: boolean;
+  readonly device: GPUDevice;
+  readonly buffer: GPUBuffer;
+  readonly byteLength: number;
+  /** 'F32' for float sources of at most 32 bits and small integers (exact in f32); else the source dtype (F64, I32, I64). */
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly released: boolean;
+  /** Destroys the buffer; a writable lease is first read back and stored again (rejects with ERR_GPU_DEVICE_LOST when its device was lost). */
   release(): Promise<void>;
 }
 
@@ -107,6 +135,8 @@ export interface HiveStats {
   codecFallbacks: number;
   expandedBytes: number;
   codecs: CodecStatsRow[];
+  /** GPU leases: device opens/losses, buffers held, chunks expanded by kernels vs on the CPU, bytes uploaded. */
+  gpuLeases?: GpuLeaseStats;
 }
 
 /** Events the hive emits (`hive.on(type, fn)`). */
