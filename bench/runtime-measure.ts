@@ -7,6 +7,7 @@
  *    call whose reply moves them all back (many in flight: throughput);
  *  - round trip: one request, await its reply, repeat (latency).
  */
+
 export interface Side {
   /** One request, its reply; `transfer` moved there (a `blob` comes back moved). */
   roundTrip<T>(msg: T, transfer: readonly ArrayBuffer[]): Promise<T>;
@@ -24,14 +25,18 @@ export interface Paired {
 /**
  * Bare and other runs alternate in short rounds and each figure is a median
  * over rounds, so a noisy neighbour slows both sides of a ratio alike. The
- * side that goes first alternates too (the first of a pair finds the heap
- * the previous pair left).
+ * side that goes first alternates too (the first of a pair finds the heap the
+ * previous pair left). The first `discard` pairs are run and thrown away (JIT,
+ * first touch of the blobs, heap growth). No GC is forced between rounds: a
+ * forced full GC made the actor side pay to regrow its heap and re-warm in
+ * every round (measured: small round trips 0.25-0.36 of bare with it,
+ * 0.62-1.06 without), which is not the steady state this reports.
  */
-export async function paired(rounds: number, bare: () => Promise<number>, other: () => Promise<number>): Promise<Paired> {
+export async function paired(rounds: number, bare: () => Promise<number>, other: () => Promise<number>, discard = 1): Promise<Paired> {
   const b: number[] = [];
   const o: number[] = [];
   const r: number[] = [];
-  for (let i = 0; i < rounds; i++) {
+  for (let i = 0; i < rounds + discard; i++) {
     let x: number;
     let y: number;
     if (i % 2 === 0) {
@@ -41,6 +46,7 @@ export async function paired(rounds: number, bare: () => Promise<number>, other:
       y = await other();
       x = await bare();
     }
+    if (i < discard) continue;
     b.push(x);
     o.push(y);
     r.push(y / x);

@@ -1,6 +1,6 @@
 /**
  * A driver for profiling the runtime's hot path (not part of `npm run bench`):
- *   npm run build && node --cpu-prof --cpu-prof-dir=/tmp/prof bench/runtime-profile.mjs [trips|sends|blob|stream|all] [seconds]
+ *   npm run build && node --cpu-prof --cpu-prof-dir=/tmp/prof bench/runtime-profile.mjs [trips|sends|blob|stream|blob1m|all] [seconds]
  * Runs one worker echo actor (bench/runtime-actors.mjs) against the built
  * runtime and prints the rate it reached. Worker threads write their own
  * profiles when the flag is passed to them (`PROFILE_WORKER=1`).
@@ -48,6 +48,19 @@ if (what === 'stream' || what === 'all') {
   let set = [];
   for (let i = 0; i < 64; i++) set.push(new ArrayBuffer(16));
   await loop('blob stream (16-byte blobs, 64 per burst)', async () => {
+    for (const b of set) actor.send({ keep: b }, [b]);
+    set = (await actor.call('flush')).blobs;
+  }, 64);
+}
+if (what === 'blob1m' || what === 'all') {
+  // The bench's 1 MiB stream: 64 one-way sends each moving a 1 MiB blob, one call moving them back.
+  let set = [];
+  for (let i = 0; i < 64; i++) {
+    const b = new ArrayBuffer(1 << 20);
+    new Uint8Array(b).fill(1);
+    set.push(b);
+  }
+  await loop('1 MiB blob stream (64 per burst)', async () => {
     for (const b of set) actor.send({ keep: b }, [b]);
     set = (await actor.call('flush')).blobs;
   }, 64);

@@ -1,7 +1,9 @@
 /**
  * Runtime speed, every figure against a baseline measured in the same run on
  * real worker threads (bare worker_threads postMessage with the same
- * transfers, bench/runtime-bare.ts), bare and actor rounds alternating:
+ * transfers, bench/runtime-bare.ts), bare and actor rounds alternating, the
+ * first pair of each figure discarded (bench/runtime-measure.ts `paired`;
+ * docs/runtime.md says what is measured and how):
  *  - blob throughput (stream): bursts of one-way sends to a worker actor, each
  *    moving a blob, closed by one call whose reply moves them all back; 1, 4,
  *    16, 64 MiB (runtime.blobThroughputRatio: the median over sizes);
@@ -142,13 +144,16 @@ export async function runtimeBench(opts: { quick?: boolean } = {}): Promise<Runt
 
     const rounds = quick ? 3 : 11;
     const roundMs = Math.max(20, minMs / rounds);
+    // Stream rounds are longer: a short round is dominated by how each side's heap settles after the
+    // other side's round (measured at 1 MiB: 0.19-0.24 of bare with 36 ms rounds, 0.33-0.46 with 300 ms).
+    const streamMs = quick ? 40 : 120;
     // Without an actor, the "other" side re-runs bare so the shapes stay the same; its figures are reported as null.
     const other = actorSide ?? bareSide;
     // Steady state first: both sides' code paths optimized by the JIT before any round is timed.
     for (const side of actorSide ? [bareSide, actorSide] : [bareSide]) await warmUp(side, quick);
     const blobThroughput: BlobRow[] = [];
     for (const bytes of SIZES) {
-      const stream = await paired(rounds, () => streamRate(bareSide, bytes, roundMs), () => streamRate(other, bytes, roundMs));
+      const stream = await paired(rounds, () => streamRate(bareSide, bytes, streamMs), () => streamRate(other, bytes, streamMs));
       const trip = await paired(rounds, () => blobRoundTripRate(bareSide, bytes, roundMs), () => blobRoundTripRate(other, bytes, roundMs));
       const poolMBps = await blobRoundTripRate(poolSide, bytes, minMs);
       const us = (mbps: number): number => (2 * bytes) / mbps;

@@ -16,7 +16,7 @@
  * Every envelope is encoded when it is posted, so later changes to the message
  * object by the sender are not seen by the receiver (as with postMessage).
  */
-import { batchHeader, encodePart, toWire, type Envelope } from './protocol.js';
+import { batchHeader, cut, packEnvelope, type Envelope } from './protocol.js';
 
 export interface PortLike {
   postMessage(value: unknown, transferList?: readonly ArrayBuffer[]): void;
@@ -42,20 +42,28 @@ export class Channel {
   /** Queue (or, with blobs, post at once) one envelope. Throws for a bad transfer list or an unencodable message; nothing is queued then. */
   post(env: Envelope, transfer?: readonly ArrayBuffer[]): void {
     if (this.closed) return;
-    const { part, blobs, moved } = encodePart(env, transfer);
-    if (blobs.length > 0) {
+    // The first of a run goes alone at once, so it is packed as a whole batch of one.
+    const first = !this.scheduled;
+    const s = packEnvelope(env, transfer, first);
+    const wire = cut.wire;
+    if (wire !== undefined) {
+      // Blobs: a batch of one, posted now (after what is queued); `wire` is [h, ...blobs].
+      const moved = cut.moved;
       this.flush();
-      this.port.postMessage(toWire(batchHeader(1) + part, blobs), moved);
+      wire[0] = s;
+      this.port.postMessage(wire, moved);
       return;
     }
-    this.parts += part;
-    this.count++;
-    if (!this.scheduled) {
-      // First of this run: post now; what follows in the same run is coalesced.
+    if (first) {
+      // Nothing is queued when no run is open: posting now keeps the order.
       this.scheduled = true;
       queueMicrotask(this.flushTask);
-      this.flush();
-    } else if (this.count >= MAX_BATCH || this.parts.length >= MAX_BATCH_BYTES) this.flush();
+      this.port.postMessage(s, NO_MOVES);
+      return;
+    }
+    this.parts += s;
+    this.count++;
+    if (this.count >= MAX_BATCH || this.parts.length >= MAX_BATCH_BYTES) this.flush();
   }
 
   /** Post whatever is queued now. */

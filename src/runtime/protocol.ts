@@ -24,87 +24,22 @@
  * no ArrayBuffer at all (msgpackr packs into one reused buffer). Decoding
  * reuses one scratch buffer (msgpackr is told to copy binary values out of
  * it, so nothing decoded aliases the scratch).
+ *
+ * The per-message path is kept lean because a blob message costs bare
+ * postMessage only ~1-3 µs: the envelope is packed from one reused positional
+ * array per kind, straight into msgpackr's reused buffer with one byte left in
+ * front for the batch header (no subarray, no string concatenation), and the
+ * cut-out blobs land in an array that becomes the wire message as it is. The
+ * caller's message is never changed (objects on the way to a blob are
+ * copied, shallowly). Blob markers are a msgpack extension resolved while
+ * unpacking (see BLOB_EXT).
  */
-import { Packr, RESET_BUFFER_MODE } from 'msgpackr';
+import { addExtension, Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE, REUSE_BUFFER_MODE } from 'msgpackr';
 import { FormatError } from '../errors/index.js';
-import { extractBlobs, restoreBlobs, type Blob } from './transfer.js';
-import { fromWireError, toWireError, type WireError } from './wire-error.js';
-import type { ExitReason } from './reason.js';
+import { BlobMark, blobOf, cutBlobs, cutOut, type Blob } from './transfer.js';
+import { BY_KIND, SPECS, type Envelope } from './envelope.js';
 
-/** An exit reason as it crosses threads. */
-export type WireReason = 'normal' | 'shutdown' | 'killed' | 'noproc' | { readonly error: WireError };
-
-/** Signals delivered to an actor (not through `receive` but `signal`). */
-export type WireSignal =
-  | { readonly type: 'down'; readonly monitor: number; readonly actor: string; readonly reason: WireReason }
-  | { readonly type: 'exit'; readonly from: string; readonly reason: WireReason };
-
-export type WatchOp = 'monitor' | 'demonitor' | 'link' | 'unlink';
-
-/** Main thread → worker. */
-export type ToWorker =
-  | { readonly k: 'init'; readonly id: string; readonly arg: unknown }
-  | { readonly k: 'send'; readonly msg: unknown }
-  | { readonly k: 'call'; readonly cid: number; readonly msg: unknown; readonly timeoutMs: number }
-  | { readonly k: 'reply'; readonly cid: number; readonly value: unknown }
-  | { readonly k: 'error'; readonly cid: number; readonly error: WireError }
-  | { readonly k: 'ping'; readonly seq: number }
-  | { readonly k: 'signal'; readonly signal: WireSignal }
-  | { readonly k: 'stop'; readonly reason: WireReason };
-
-/** Worker → main thread. */
-export type FromWorker =
-  | { readonly k: 'ready'; readonly trapExit: boolean }
-  | { readonly k: 'init-failed'; readonly error: WireError }
-  | { readonly k: 'reply'; readonly cid: number; readonly value: unknown }
-  | { readonly k: 'error'; readonly cid: number; readonly error: WireError }
-  | { readonly k: 'pong'; readonly seq: number }
-  | { readonly k: 'crash'; readonly error: WireError; readonly cid?: number }
-  | { readonly k: 'stopped' }
-  | { readonly k: 'route-send'; readonly to: string; readonly msg: unknown }
-  | { readonly k: 'route-call'; readonly cid: number; readonly to: string; readonly msg: unknown; readonly timeoutMs: number }
-  | { readonly k: 'watch'; readonly op: WatchOp; readonly target: string; readonly ref: number }
-  | { readonly k: 'exit-self'; readonly reason: WireReason }
-  | { readonly k: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
-
-export type Envelope = ToWorker | FromWorker;
-type Kind = Envelope['k'];
-
-/** Every envelope kind, its wire code (the index: codes are permanent, append only) and its fields in wire order. */
-const KINDS: readonly (readonly [Kind, ...string[]])[] = [
-  ['init', 'id', 'arg'],
-  ['send', 'msg'],
-  ['call', 'cid', 'msg', 'timeoutMs'],
-  ['reply', 'cid', 'value'],
-  ['error', 'cid', 'error'],
-  ['ping', 'seq'],
-  ['signal', 'signal'],
-  ['stop', 'reason'],
-  ['ready', 'trapExit'],
-  ['init-failed', 'error'],
-  ['pong', 'seq'],
-  ['crash', 'error', 'cid'],
-  ['stopped'],
-  ['route-send', 'to', 'msg'],
-  ['route-call', 'cid', 'to', 'msg', 'timeoutMs'],
-  ['watch', 'op', 'target', 'ref'],
-  ['exit-self', 'reason'],
-  ['log', 'level', 'message'],
-];
-
-/** The field that may carry blobs. */
-const PAYLOADS = new Set(['msg', 'value', 'arg']);
-
-interface KindSpec {
-  readonly code: number;
-  readonly k: Kind;
-  readonly fields: readonly string[];
-  /** Index into `fields` of the payload, or -1. */
-  readonly payload: number;
-}
-
-const SPECS: KindSpec[] = KINDS.map(([k, ...fields], code) => ({ code, k, fields, payload: fields.findIndex((f) => PAYLOADS.has(f)) }));
-const BY_KIND = new Map<string, KindSpec>(SPECS.map((s) => [s.k, s]));
+export { fromWireReason, toWireReason, type Envelope, type FromWorker, type ToWorker, type WatchOp, type WireReason, type WireSignal } from './envelope.js';
 
 /**
  * What goes through postMessage: the msgpack batch of envelopes, one char per
@@ -112,54 +47,96 @@ const BY_KIND = new Map<string, KindSpec>(SPECS.map((s) => [s.k, s]));
  */
 export type Wire = string | readonly [string, ...Blob[]];
 
-/** Wrap a packed batch and its blobs for postMessage. */
-export function toWire(h: string, blobs: readonly Blob[]): Wire {
-  if (blobs.length === 0) return h;
-  const w: [string, ...Blob[]] = [h];
-  for (let i = 0; i < blobs.length; i++) w.push(blobs[i]);
-  return w;
-}
-
 /** Node's Buffer has these (msgpackr uses them too); calling them directly skips toString/write's encoding dispatch. */
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string; latin1Write(s: string, offset: number, length: number): number };
+/** What msgpackr returns in REUSE_BUFFER_MODE: its own buffer, the packed bytes at [start, end). */
+type Packed = Latin1Buffer & { start: number; end: number };
 
 const packr = new Packr({ moreTypes: true, structuredClone: false, useRecords: false, copyBuffers: true });
+/**
+ * RESET: msgpackr packs every envelope into the same buffer (by default it moves
+ * on and allocates a fresh one every few KiB); REUSE: it hands back that buffer
+ * with start/end instead of a new subarray view per message; RESERVE 1: one
+ * free byte in front, where a lone envelope's batch header goes. The string
+ * sliced out of it is our copy.
+ */
+const PACK_MODE = RESET_BUFFER_MODE | REUSE_BUFFER_MODE | RESERVE_START_SPACE | 1;
 
 /** One envelope packed (without the batch header), and its blobs. */
 export interface Part {
   /** The packed envelope, latin1. */
   readonly part: string;
-  readonly blobs: Blob[];
+  readonly blobs: readonly Blob[];
   /** Exactly the ArrayBuffers to pass to postMessage's transfer list. */
-  readonly moved: ArrayBuffer[];
+  readonly moved: readonly ArrayBuffer[];
 }
 
-const NO_BLOBS: Blob[] = [];
-const NO_MOVES: ArrayBuffer[] = [];
+const NO_MOVES: readonly ArrayBuffer[] = Object.freeze([]);
 
-/** Pack one envelope; `transfer` lists the payload's ArrayBuffers to move. Throws ArgumentError for a bad transfer list. */
-export function encodePart(env: Envelope, transfer?: readonly ArrayBuffer[]): Part {
+/**
+ * What the last `packEnvelope` cut out: `wire` is `[h, ...blobs]` with h still
+ * to be set (undefined when there were no blobs), `moved` the transfer list.
+ * Read right after packing (everything here is synchronous); out-params
+ * instead of a result object keep the per-message path allocation-free.
+ */
+export const cut: { wire: unknown[] | undefined; moved: readonly ArrayBuffer[] } = { wire: undefined, moved: NO_MOVES };
+
+/** Per kind, one reused positional array to pack from (cleared after each pack so it holds no message). */
+const scratchArrays: unknown[][] = SPECS.map((s) => new Array<unknown>(s.fields.length + 1));
+/** A pack in progress (a toJSON hook posting re-enters): the nested one gets a fresh array. */
+let packing = false;
+
+/**
+ * Pack one envelope; `transfer` lists the payload's ArrayBuffers to move. The
+ * result is the envelope alone (to be batched), or with `header` — and always
+ * when blobs were cut out (`cut.wire` set) — a whole batch of one. Throws
+ * ArgumentError for a bad transfer list, FormatError for an unknown kind.
+ */
+export function packEnvelope(env: Envelope, transfer: readonly ArrayBuffer[] | undefined, header: boolean): string {
   const spec = BY_KIND.get(env.k);
   if (!spec) throw new FormatError('envelope.k', `unknown envelope kind ${String(env.k)}`);
   const fields = spec.fields;
-  const arr: unknown[] = new Array(fields.length + 1);
+  const nested = packing;
+  const arr = nested ? new Array<unknown>(fields.length + 1) : scratchArrays[spec.code];
   arr[0] = spec.code;
   const rec = env as unknown as Record<string, unknown>;
   for (let i = 0; i < fields.length; i++) arr[i + 1] = rec[fields[i]];
-  let blobs = NO_BLOBS;
-  let moved = NO_MOVES;
-  if (spec.payload >= 0) {
-    const x = extractBlobs(arr[spec.payload + 1], transfer);
-    arr[spec.payload + 1] = x.body;
-    blobs = x.blobs;
-    moved = x.moved;
-  } else if (transfer && transfer.length > 0) {
-    extractBlobs(undefined, transfer); // throws: nothing in this envelope can carry them
+  cut.wire = undefined;
+  cut.moved = NO_MOVES;
+  packing = true;
+  try {
+    if (spec.payload >= 0) {
+      const body = cutBlobs(arr[spec.payload + 1], transfer, 1);
+      if (cutOut.blobs !== undefined) {
+        arr[spec.payload + 1] = body;
+        cut.wire = cutOut.blobs;
+        cut.moved = cutOut.moved;
+      }
+    } else if (transfer && transfer.length > 0) {
+      cutBlobs(undefined, transfer, 1); // throws: nothing in this envelope can carry them
+    }
+    const wire = cut.wire;
+    const moved = cut.moved;
+    const p = packr.pack(arr, PACK_MODE) as Packed;
+    cut.wire = wire; // a nested post (toJSON) may have overwritten them
+    cut.moved = moved;
+    if (header || wire !== undefined) {
+      p[p.start] = 0x91; // a batch of one
+      return p.latin1Slice(p.start, p.end);
+    }
+    return p.latin1Slice(p.start + 1, p.end);
+  } finally {
+    packing = nested;
+    if (!nested) arr.fill(undefined);
   }
-  // RESET_BUFFER_MODE: msgpackr packs every envelope into the same buffer (by
-  // default it moves on and allocates a fresh one every few KiB); the string is our copy.
-  const packed = packr.pack(arr, RESET_BUFFER_MODE) as Latin1Buffer;
-  return { part: packed.latin1Slice(0, packed.length), blobs, moved };
+}
+
+/** Pack one envelope (without the batch header); `transfer` lists the payload's ArrayBuffers to move. Throws ArgumentError for a bad transfer list. */
+export function encodePart(env: Envelope, transfer?: readonly ArrayBuffer[]): Part {
+  const s = packEnvelope(env, transfer, false);
+  const wire = cut.wire;
+  if (wire === undefined) return { part: s, blobs: [], moved: NO_MOVES };
+  return { part: s.slice(1), blobs: wire.slice(1) as Blob[], moved: cut.moved };
 }
 
 /** The msgpack array header for a batch of `n` envelopes. */
@@ -171,14 +148,53 @@ export function batchHeader(n: number): string {
 
 export interface Encoded {
   readonly wire: Wire;
-  readonly transferList: ArrayBuffer[];
+  readonly transferList: readonly ArrayBuffer[];
 }
 
 /** Encode one envelope as a batch of one; `transfer` lists the payload's ArrayBuffers to move. */
 export function encode(env: Envelope, transfer?: readonly ArrayBuffer[]): Encoded {
-  const { part, blobs, moved } = encodePart(env, transfer);
-  return { wire: toWire(batchHeader(1) + part, blobs), transferList: moved };
+  const h = packEnvelope(env, transfer, true);
+  const wire = cut.wire;
+  if (wire === undefined) return { wire: h, transferList: NO_MOVES };
+  wire[0] = h;
+  return { wire: wire as unknown as Wire, transferList: cut.moved };
 }
+
+/**
+ * Blob markers on the wire: msgpack ext 0x54 ('T') holding the blob index, or
+ * [index, view kind, byte offset, length] for a view. Only BlobMark (our own
+ * class) packs to it, so no other msgpackr user is affected; unpacking turns it
+ * straight into the blob of the message being decoded (`slot`), which
+ * spares a second walk over every received message. Outside decodeAll there
+ * are no blobs, and the marker is refused.
+ */
+const BLOB_EXT = 0x54;
+/**
+ * The wire array of the message decodeAll is unpacking (blob i is element
+ * i + 1). msgpackr's extension table is one per process, so a second copy of
+ * this module (another tensorhive version, or source and build side by side)
+ * replaces our `read`; the slot is keyed globally so that either copy's read
+ * finds the blobs of whichever copy is decoding.
+ */
+const DECODING = Symbol.for('tensorhive.runtime.protocol.decoding');
+const slot = globalThis as { [DECODING]?: readonly unknown[] };
+
+addExtension({
+  Class: BlobMark,
+  type: BLOB_EXT,
+  write: (m: BlobMark) => (m.t === undefined ? m.i : [m.i, m.t, m.o, m.n]),
+  read: (v: unknown) => {
+    const wire = slot[DECODING];
+    if (wire === undefined) throw new FormatError('envelope.blobs', 'a blob marker in a message that carries no blobs');
+    try {
+      if (typeof v === 'number') return blobOf(v, undefined, undefined, undefined, wire, 1);
+      if (Array.isArray(v) && v.length === 4 && typeof v[1] === 'string') return blobOf(v[0], v[1], v[2], v[3], wire, 1);
+    } catch (err) {
+      throw new FormatError('envelope.blobs', (err as Error).message);
+    }
+    throw new FormatError('envelope.blobs', 'a malformed blob marker');
+  },
+} as unknown as Parameters<typeof addExtension>[0]);
 
 /** Envelopes up to this size decode from one reused buffer; larger ones get their own. */
 const SCRATCH_MAX = 64 * 1024;
@@ -205,15 +221,20 @@ export function decodeAll<E extends Envelope>(data: unknown): E[] {
   }
   if (typeof h !== 'string' || h.length === 0) throw new FormatError('envelope', 'expected a string or [string, ...blobs]');
   let batch: unknown;
+  const outer = slot[DECODING];
+  slot[DECODING] = blobs;
   try {
     batch = unpackString(h);
   } catch (err) {
+    if (err instanceof FormatError) throw err;
     throw new FormatError('envelope', 'msgpack body does not decode', { cause: err });
+  } finally {
+    slot[DECODING] = outer;
   }
   if (!Array.isArray(batch) || batch.length === 0) throw new FormatError('envelope', 'expected a non-empty batch of envelopes');
   if (blobs !== undefined && batch.length !== 1) throw new FormatError('envelope.blobs', 'blobs must ride with a batch of exactly one envelope');
   const out = batch as E[];
-  for (let i = 0; i < batch.length; i++) out[i] = toEnvelope<E>(batch[i], blobs as readonly Blob[] | undefined);
+  for (let i = 0; i < batch.length; i++) out[i] = toEnvelope<E>(batch[i], blobs !== undefined);
   return out;
 }
 
@@ -224,20 +245,16 @@ export function decode<E extends Envelope>(data: unknown): E {
   return all[0];
 }
 
-/** `wire`: the wire array (blob i is element i + 1), or undefined. */
-function toEnvelope<E extends Envelope>(a: unknown, wire: readonly Blob[] | undefined): E {
+/** `withBlobs`: blobs rode along (unpacking already put them where their markers were). */
+function toEnvelope<E extends Envelope>(a: unknown, withBlobs: boolean): E {
   if (!Array.isArray(a) || typeof a[0] !== 'number') throw new FormatError('envelope.k', 'missing envelope kind');
   const spec = SPECS[a[0]];
   if (!spec) throw new FormatError('envelope.k', `unknown envelope kind code ${a[0]}`);
   const fields = spec.fields;
   if (a.length !== fields.length + 1) throw new FormatError('envelope', `${spec.k} has ${fields.length} fields, got ${a.length - 1}`);
+  if (withBlobs && spec.payload < 0) throw new FormatError('envelope.blobs', `${spec.k} carries no payload for blobs`);
   const env: Record<string, unknown> = { k: spec.k };
   for (let i = 0; i < fields.length; i++) env[fields[i]] = a[i + 1];
-  if (wire !== undefined) {
-    if (spec.payload < 0) throw new FormatError('envelope.blobs', `${spec.k} carries no payload for blobs`);
-    const f = fields[spec.payload];
-    env[f] = restoreBlobs(env[f], wire, 1);
-  }
   return env as unknown as E;
 }
 
@@ -249,12 +266,4 @@ export function post(
 ): void {
   const { wire, transferList } = encode(env, transfer);
   port.postMessage(wire, transferList);
-}
-
-export function toWireReason(reason: ExitReason): WireReason {
-  return typeof reason === 'string' ? reason : { error: toWireError(reason) };
-}
-
-export function fromWireReason(reason: WireReason): ExitReason {
-  return typeof reason === 'string' ? reason : fromWireError(reason.error);
 }
