@@ -34,6 +34,7 @@ export { GgufWriter } from './format/gguf-writer.js';
 export type { GgufValue } from './format/gguf-types.js';
 export { openModelSource, type ModelSource } from './format/model-source.js';
 export { OnnxReader, parseOnnx, type OnnxModel, type OnnxTensorInfo, type OnnxSkipped } from './format/onnx-reader.js';
+export { TfjsReader, type TfjsTensorInfo, type TfjsSkipped } from './format/tfjs-reader.js';
 export { AtomicFile } from './format/atomic-file.js';
 
 export { compressFile, type CompressOptions, type CompressReport, type TensorReport } from './jobs/compress-file.js';

@@ -12,8 +12,8 @@ Usage:
          kill a tier worker mid-run, read everything back, verify it, and print
          physical vs effective capacity per tier
   tensorhive compress <in> -o <out> --codec <name> [options]
-      <in>: .safetensors, .gguf or .onnx; <out>: .gguf (GGML codecs), .safetensors (casts)
-      or .thive (any codec)
+      <in>: .safetensors, .gguf, .onnx or a TF.js model.json; <out>: .gguf (GGML codecs),
+      .safetensors (casts) or .thive (any codec)
       --include <glob>      compress only matching tensors (repeatable)
       --exclude <glob>      never compress matching tensors (repeatable)
       --min-elements <n>    keep smaller tensors as they are

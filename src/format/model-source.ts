@@ -3,7 +3,8 @@
  * from the content, never the file name: GGUF by its magic; safetensors by a
  * sane header (length ≤ 100 MB and within the file, JSON starting with `{`);
  * ONNX by a ModelProto's first fields (ir_version, then another ModelProto
- * field) — the full parse in onnx-reader.ts then decides.
+ * field) — the full parse in onnx-reader.ts then decides; a TF.js model.json
+ * by a JSON object (its `weightsManifest` then decides, tfjs-reader.ts).
  */
 import { FormatError } from '../errors/index.js';
 import type { DType } from '../tensor/dtype.js';
@@ -16,8 +17,10 @@ import { OnnxReader } from './onnx-reader.js';
 import { GGUF_MAGIC, type GgufValue } from './gguf-types.js';
 import { checkHeaderLength } from './safetensors-header.js';
 import { SafetensorsReader } from './safetensors-reader.js';
+import { NotTfjsModelError, looksLikeJsonObject } from './tfjs-manifest.js';
+import { TfjsReader } from './tfjs-reader.js';
 
-export type ModelFormat = 'safetensors' | 'gguf' | 'onnx';
+export type ModelFormat = 'safetensors' | 'gguf' | 'onnx' | 'tfjs';
 
 export interface ModelTensorInfo {
   name: string;
@@ -29,6 +32,8 @@ export interface ModelTensorInfo {
   shape: Shape;
   /** Stored bytes. */
   byteLength: number;
+  /** How the tensor is stored when that is not `dtype` (TF.js uint8/uint16-quantized weights). */
+  stored?: string;
 }
 
 export interface ModelSource {
@@ -56,6 +61,7 @@ export function detectFormat(head: Uint8Array, fileSize: number): ModelFormat | 
     }
   }
   if (looksLikeOnnx(head)) return 'onnx';
+  if (looksLikeJsonObject(head)) return 'tfjs';
   return undefined;
 }
 
@@ -75,6 +81,24 @@ function fromOnnx(r: OnnxReader): ModelSource {
     path: r.path,
     tensors: r.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, byteLength: t.byteLength })),
     metadata,
+    read: (name) => r.read(name),
+    readBytes: (name) => r.readBytes(name),
+    close: () => r.close(),
+  };
+}
+
+function fromTfjs(r: TfjsReader): ModelSource {
+  return {
+    format: 'tfjs',
+    path: r.path,
+    tensors: r.tensors.map((t) => ({
+      name: t.name,
+      dtype: t.dtype,
+      shape: t.shape,
+      byteLength: t.byteLength,
+      ...(t.quantization && t.quantization.dtype !== 'float16' ? { stored: `${t.quantization.dtype} affine` } : {}),
+    })),
+    metadata: { ...r.metadata },
     read: (name) => r.read(name),
     readBytes: (name) => r.readBytes(name),
     close: () => r.close(),
@@ -108,20 +132,31 @@ function fromSafetensors(r: SafetensorsReader): ModelSource {
   };
 }
 
-/** Open a safetensors, GGUF or ONNX file; anything else is a FormatError. */
+/** Open a safetensors, GGUF or ONNX file or a TF.js model.json; anything else is a FormatError. */
 export async function openModelSource(path: string): Promise<ModelSource> {
   const probe = await FileReader.open(path);
   let format: ModelFormat | undefined;
   try {
-    format = detectFormat(await probe.read(0, Math.min(9, probe.size), 'header'), probe.size);
+    // 64 bytes: enough for the 9-byte checks and for whitespace before a model.json's `{`.
+    format = detectFormat(await probe.read(0, Math.min(64, probe.size), 'header'), probe.size);
   } finally {
     await probe.close();
   }
   if (format === 'gguf') return fromGguf(await GgufReader.open(path));
   if (format === 'safetensors') return fromSafetensors(await SafetensorsReader.open(path));
   if (format === 'onnx') return fromOnnx(await OnnxReader.open(path));
+  let cause: unknown;
+  if (format === 'tfjs') {
+    try {
+      return fromTfjs(await TfjsReader.open(path));
+    } catch (err) {
+      if (!(err instanceof NotTfjsModelError)) throw err;
+      cause = err; // some other JSON file
+    }
+  }
   throw new FormatError(
     'format',
-    `${path} is neither a GGUF file (magic "GGUF"), a safetensors file (sane header length, JSON object) nor an ONNX model (ir_version first)`,
+    `${path} is not a GGUF file (magic "GGUF"), a safetensors file (sane header length, JSON object), an ONNX model (ir_version first) or a TF.js model.json (a JSON object with weightsManifest)`,
+    { cause },
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Open any model file tensorhive reads — a .thive file, GGUF or safetensors —
+ * Open any model file tensorhive reads — a .thive file, GGUF, safetensors, ONNX or a TF.js model.json —
  * behind one small interface: tensor listing plus read-by-name.
  */
 import { extname } from 'node:path';
@@ -52,7 +52,7 @@ export async function openAnyModelFile(path: string): Promise<AnyModelFile> {
   return {
     format: s.format,
     entries: s.tensors.map((t) => {
-      const storedAs = t.dtype ?? (t.ggmlType !== undefined ? codecByGgmlType(t.ggmlType)?.name : undefined) ?? `ggml#${t.ggmlType}`;
+      const storedAs = t.stored ?? t.dtype ?? (t.ggmlType !== undefined ? codecByGgmlType(t.ggmlType)?.name : undefined) ?? `ggml#${t.ggmlType}`;
       return entry(t.name, t.shape, t.dtype ?? 'F32', storedAs, t.byteLength);
     }),
     metadata: Object.fromEntries(s.metadata instanceof Map ? s.metadata : Object.entries(s.metadata ?? {})),
