@@ -19,124 +19,40 @@
  * model.json files whose weights are stored as float16 (quantization
  * dtype 'float16'). Without arguments: the models @vladmandic/human ships.
  *
- *   npx tsx bench/real-half.ts [--json] [path ...]
+ *   npx tsx bench/real-half.ts [--json] [--min-gain <x>] [path ...]
+ *   npx tsx bench/real-half.ts --speed [--speed-gains 0,0.02] [--repeat 15]
  */
-import { createRequire } from 'node:module';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codecByName } from '../src/codecs/registry.js';
-import { histogram, planHuffman } from '../src/codecs/lossless/huffman.js';
+import { planCompact } from '../src/codecs/lossless/huffman-compact.js';
+import { histogram } from '../src/codecs/lossless/huffman.js';
 import { splitPlanes } from '../src/codecs/lossless/planes.js';
-import { GgufReader } from '../src/format/gguf-reader.js';
-import { OnnxReader } from '../src/format/onnx-reader.js';
-import { SafetensorsReader } from '../src/format/safetensors-reader.js';
 import { zstdSize } from '../src/jobs/zstd-optional.js';
+import { Rng } from '../src/random/rng.js';
 import { f16BitsToF32, f32ToBf16Bits } from '../src/tensor/half.js';
 import { Tensor } from '../src/tensor/tensor.js';
+import { type Half, inputs, readFile } from './real-half-inputs.js';
 
-type Half = 'F16' | 'BF16';
-interface HalfModel {
-  name: string;
-  dtype: Half;
-  tensors: Uint8Array[];
-}
+const { values, positionals } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    'min-gain': { type: 'string' },
+    speed: { type: 'boolean' },
+    'speed-gains': { type: 'string' },
+    repeat: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+  allowPositionals: true,
+});
 
-const { values, positionals } = parseArgs({ options: { json: { type: 'boolean' } }, allowPositionals: true });
+const HELP = `byteplane vs zstd on real half-precision weights, per tensor and as one stream, with the entropy bound.
 
-// ---- readers ---------------------------------------------------------------
-
-const isHalf = (d: string): d is Half => d === 'F16' || d === 'BF16';
-
-/** Half tensors of one file, grouped by dtype (a file may hold both). */
-async function readFile(path: string): Promise<HalfModel[]> {
-  const byDtype = new Map<Half, Uint8Array[]>();
-  const add = (d: Half, b: Uint8Array): void => {
-    if (b.byteLength > 0) byDtype.set(d, [...(byDtype.get(d) ?? []), b]);
-  };
-  const ext = extname(path);
-  if (ext === '.onnx') {
-    const r = await OnnxReader.open(path);
-    try {
-      for (const t of r.tensors) if (isHalf(t.dtype)) add(t.dtype, (await r.read(t.name)).bytes);
-    } finally {
-      await r.close();
-    }
-  } else if (ext === '.safetensors') {
-    const r = await SafetensorsReader.open(path);
-    try {
-      for (const t of r.tensors) if (isHalf(t.dtype)) add(t.dtype, await r.readBytes(t.name));
-    } finally {
-      await r.close();
-    }
-  } else if (ext === '.gguf') {
-    const r = await GgufReader.open(path);
-    try {
-      for (const t of r.tensors) if (isHalf(t.typeName)) add(t.typeName, await r.readBytes(t.name));
-    } finally {
-      await r.close();
-    }
-  } else if (ext === '.json') {
-    for (const b of tfjsFloat16(path)) add('F16', b);
-  }
-  return [...byDtype].map(([dtype, tensors]) => ({ name: basename(path), dtype, tensors }));
-}
-
-interface TfjsWeight {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: { dtype: string };
-}
-
-/**
- * The float16-stored weights of a TF.js graph model (src/format has no TF.js
- * reader yet). Layout: each weightsManifest group's shard files (`paths`)
- * concatenated hold its weights back to back in manifest order; a weight
- * quantized to 'float16' takes 2 bytes per value, 'uint8' 1, 'uint16' 2,
- * otherwise 4 (float32/int32) or 1 (bool).
- */
-function tfjsFloat16(path: string): Uint8Array[] {
-  let model: { weightsManifest?: { paths: string[]; weights: TfjsWeight[] }[] };
-  try {
-    model = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return [];
-  }
-  const out: Uint8Array[] = [];
-  for (const group of model.weightsManifest ?? []) {
-    const data = Buffer.concat(group.paths.map((p) => readFileSync(join(dirname(path), p))));
-    let at = 0;
-    for (const w of group.weights) {
-      const n = w.shape.reduce((a, b) => a * b, 1);
-      const q = w.quantization?.dtype;
-      const width = q === 'float16' || q === 'uint16' ? 2 : q === 'uint8' || w.dtype === 'bool' ? 1 : 4;
-      if (q === 'float16') out.push(new Uint8Array(data.buffer, data.byteOffset + at, n * 2));
-      at += n * width;
-    }
-    if (at !== data.byteLength) throw new Error(`${path}: manifest covers ${at} bytes, shards hold ${data.byteLength}`);
-  }
-  return out;
-}
-
-function inputs(): string[] {
-  let roots = positionals;
-  if (roots.length === 0) {
-    try {
-      roots = [join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human/package.json')), 'models')];
-    } catch {
-      console.error('no input: pass .onnx/.safetensors/.gguf/tfjs model.json paths or folders, or install @vladmandic/human');
-      process.exit(2);
-    }
-  }
-  const files: string[] = [];
-  const walk = (p: string): void => {
-    if (statSync(p).isDirectory()) for (const e of readdirSync(p).sort()) walk(join(p, e));
-    else if (['.onnx', '.safetensors', '.gguf', '.json'].includes(extname(p))) files.push(p);
-  };
-  roots.forEach(walk);
-  return files;
-}
+  npx tsx bench/real-half.ts [--json] [--min-gain <x>] [path ...]
+      path: .onnx / .safetensors / .gguf / TF.js model.json files or folders
+      (default: the models @vladmandic/human ships). --min-gain sets byteplane's
+      minGain param (default: the codec's default).
+  npx tsx bench/real-half.ts --speed [--speed-gains 0,0.01,0.02,0.05] [--repeat 15]
+      decode MB/s of 16 MiB seeded F32/BF16/F16 weights for each minGain (median, best).`;
 
 // ---- measures --------------------------------------------------------------
 
@@ -155,16 +71,14 @@ function toBf16(f16: Uint8Array): Uint8Array {
 }
 
 const byteplane = codecByName('byteplane');
+const params = byteplane.params(values['min-gain'] === undefined ? {} : { minGain: Number(values['min-gain']) });
+const minGain = Number(params.minGain);
+
 interface PlaneStats {
   n: number;
   hHi: number;
   hLo: number;
   hExp: number;
-  /** Bits per value a 12-bit-limited Huffman plan spends beyond the entropy, on each plane it would code. */
-  hiExcess: number;
-  loExcess: number;
-  /** Huffman table + length bytes per coded section. */
-  tables: number;
 }
 
 function planeStats(dtype: Half, bytes: Uint8Array): PlaneStats {
@@ -176,18 +90,40 @@ function planeStats(dtype: Half, bytes: Uint8Array): PlaneStats {
   const expBits = dtype === 'BF16' ? 8 : 5;
   const exp = new Float64Array(1 << expBits);
   for (let v = 0; v < 256; v++) exp[v >> (8 - expBits)] += hi[v];
-  const excess = (counts: Float64Array, h: number): [number, number] => {
-    const plan = planHuffman(counts);
-    if (plan.sectionBytes >= n) return [0, 0]; // stored raw
-    let bits = 0;
-    for (let v = 0; v < 256; v++) bits += counts[v] * plan.lens[v];
-    return [bits / n - h, plan.sectionBytes - plan.streamBytes];
-  };
-  const hHi = entropy(hi, n);
-  const hLo = entropy(lo, n);
-  const [hiExcess, hiTable] = excess(hi, hHi);
-  const [loExcess, loTable] = excess(lo, hLo);
-  return { n, hHi, hLo, hExp: entropy(exp, n), hiExcess, loExcess, tables: hiTable + loTable };
+  return { n, hHi: entropy(hi, n), hLo: entropy(lo, n), hExp: entropy(exp, n) };
+}
+
+/**
+ * Where one tensor's payload bytes go beyond the order-0 bound Σ n·H/8 over
+ * its two planes, mirroring byteplane's choices (constant / coded when the
+ * compact section saves ≥ minGain of the plane / raw; stored whole when the
+ * frame says so): code lengths (Huffman's whole bits + the last byte's
+ * padding), tables (value range + lengths + stream-length varint), planes
+ * left raw (8 − H bits a value), and headers (frame, plane methods, constant
+ * values) as the remainder.
+ */
+function losses(bytes: Uint8Array, stored: boolean): { codes: number; tables: number; raw: number } {
+  const n = bytes.byteLength / 2;
+  const planes = new Uint8Array(2 * n);
+  splitPlanes(bytes, n, 2, true, planes);
+  let codes = 0;
+  let tables = 0;
+  let raw = 0;
+  for (let k = 0; k < 2; k++) {
+    const counts = histogram(planes.subarray(k * n, (k + 1) * n));
+    const h = entropy(counts, n);
+    const distinct = counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0);
+    if (stored) raw += n - (n * h) / 8;
+    else if (distinct > 1) {
+      const plan = planCompact(counts);
+      const gain = n - plan.sectionBytes;
+      if (gain > 0 && gain >= minGain * n) {
+        codes += plan.streamBytes - (n * h) / 8;
+        tables += plan.sectionBytes - plan.streamBytes;
+      } else raw += n - (n * h) / 8;
+    }
+  }
+  return { codes, tables, raw };
 }
 
 interface Row {
@@ -205,9 +141,13 @@ interface Row {
   bound: number;
   /** Σ n·(H_hi + 8) / 16n: the bound when the low plane is stored raw (ZipNN's scheme). */
   boundRawLo: number;
-  /** Ratio points lost to Huffman code lengths, to tables/headers, in all. */
+  /** Ratio points between byteplane and the bound: code lengths, tables, planes left raw, headers. */
   lostCodes: number;
   lostTables: number;
+  lostRaw: number;
+  lostHeaders: number;
+  /** Units the frame stored whole (mode 0). */
+  storedUnits: number;
 }
 
 function measure(model: string, view: string, dtype: Half, units: Uint8Array[]): Row {
@@ -217,19 +157,25 @@ function measure(model: string, view: string, dtype: Half, units: Uint8Array[]):
   let boundRawLo = 0;
   let codes = 0;
   let tables = 0;
+  let raw = 0;
+  let storedUnits = 0;
   let z3: number | undefined = 0;
   let z19: number | undefined = 0;
   for (const u of units) {
     const tensor = new Tensor(dtype, [u.byteLength / 2], u);
-    const payload = byteplane.encode(tensor, byteplane.params({}));
-    const back = byteplane.decode(payload, tensor.shape, dtype, byteplane.params({}));
+    const payload = byteplane.encode(tensor, params);
+    const back = byteplane.decode(payload, tensor.shape, dtype, params);
     if (Buffer.compare(back.bytes, u) !== 0) throw new Error(`${model} ${view}: byteplane did not round-trip`);
     size += payload.byteLength;
     const s = planeStats(dtype, u);
     bound += (s.n * (s.hHi + s.hLo)) / 8;
     boundRawLo += (s.n * (s.hHi + 8)) / 8;
-    codes += (s.n * (s.hiExcess + s.loExcess)) / 8;
-    tables += s.tables;
+    const stored = payload[0] === 0;
+    if (stored) storedUnits++;
+    const l = losses(u, stored);
+    codes += l.codes;
+    tables += l.tables;
+    raw += l.raw;
     const a = zstdSize(u, 3);
     const b = zstdSize(u, 19);
     z3 = a === undefined || z3 === undefined ? undefined : z3 + a;
@@ -251,14 +197,62 @@ function measure(model: string, view: string, dtype: Half, units: Uint8Array[]):
     boundRawLo: boundRawLo / total,
     lostCodes: codes / total,
     lostTables: tables / total,
+    lostRaw: raw / total,
+    lostHeaders: (size - bound - codes - tables - raw) / total,
+    storedUnits,
   };
+}
+
+/**
+ * --speed: decode MB/s (of output) of 16 MiB of seeded weight-like values in
+ * F32, BF16 and F16 (as bench/kernels.ts builds them) for each minGain given
+ * (--speed-gains, default 0,0.01,0.02,0.05), median of --repeat decodes.
+ */
+function speed(): void {
+  const gains = (values['speed-gains'] ?? '0,0.01,0.02,0.05').split(',').map(Number);
+  const repeat = Number(values.repeat ?? 15);
+  const n = 1 << 22;
+  const x = new Rng(1).normalArray(2 * n);
+  for (let i = 0; i < 2 * n; i++) x[i] *= i < n ? 0.02 : 0.013;
+  const tensors: [string, Tensor][] = [
+    ['F32', Tensor.fromF32(x.subarray(0, n), [n])],
+    ['BF16', Tensor.fromF32As('BF16', x, [2 * n])],
+    ['F16', Tensor.fromF32As('F16', x, [2 * n])],
+  ];
+  console.log(`| dtype | minGain | ratio | planes (0 raw, 1 huffman, 2 constant) | decode MB/s median | best |`);
+  console.log('|---|---:|---:|---|---:|---:|');
+  for (const [name, t] of tensors) {
+    for (const g of gains) {
+      const p = byteplane.params({ minGain: g });
+      const payload = byteplane.encode(t, p);
+      const P = t.bytes.byteLength / t.numel;
+      const ms: number[] = [];
+      for (let k = 0; k < repeat + 2; k++) {
+        const t0 = performance.now();
+        byteplane.decode(payload, t.shape, t.dtype, p);
+        if (k >= 2) ms.push(performance.now() - t0); // two warm-up decodes
+      }
+      ms.sort((a, b) => a - b);
+      const rate = (m: number): string => (t.bytes.byteLength / 1e6 / (m / 1000)).toFixed(0);
+      const methods = payload[0] === 1 ? Array.from(payload.subarray(3, 3 + P)).join(',') : 'stored';
+      console.log(`| ${name} | ${g} | ${(payload.byteLength / t.bytes.byteLength).toFixed(4)} | ${methods} | ${rate(ms[ms.length >> 1])} | ${rate(ms[0])} |`);
+    }
+  }
 }
 
 // ---- run -------------------------------------------------------------------
 
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (values.speed) {
+  speed();
+  process.exit(0);
+}
 const rows: Row[] = [];
 const all: Record<Half, Uint8Array[]> = { F16: [], BF16: [] };
-for (const file of inputs()) {
+for (const file of inputs(positionals)) {
   for (const m of await readFile(file)) {
     const flat = new Uint8Array(Buffer.concat(m.tensors));
     all[m.dtype].push(...m.tensors);
@@ -283,13 +277,15 @@ if (values.json) {
   console.log(JSON.stringify(rows));
 } else {
   const f = (x: number | undefined, d = 4): string => (x === undefined ? '-' : x.toFixed(d));
-  console.log('| model | view | values | tensors | byteplane | zstd -3 | zstd -19 | H_exp | H_hi | H_lo | bound (H_hi+H_lo)/16 | bound (H_hi+8)/16 | lost: code lengths | lost: tables |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`byteplane params: ${JSON.stringify(params)}\n`);
+  console.log('| model | view | values | tensors | stored whole | byteplane | zstd -3 | zstd -19 | H_exp | H_hi | H_lo | bound (H_hi+H_lo)/16 | bound (H_hi+8)/16 | lost: code lengths | lost: tables | lost: raw planes | lost: headers |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.model} | ${r.view} | ${r.values} | ${r.tensors} | ${f(r.byteplane)} | ${f(r.zstd3)} | ${f(r.zstd19)} | ${f(r.hExp, 3)} | ${f(r.hHi, 3)} | ${f(r.hLo, 3)} | ${f(r.bound)} | ${f(r.boundRawLo)} | ${f(r.lostCodes)} | ${f(r.lostTables)} |`,
+      `| ${r.model} | ${r.view} | ${r.values} | ${r.tensors} | ${r.storedUnits} | ${f(r.byteplane)} | ${f(r.zstd3)} | ${f(r.zstd19)} | ${f(r.hExp, 3)} | ${f(r.hHi, 3)} | ${f(r.hLo, 3)} | ${f(r.bound)} | ${f(r.boundRawLo)} | ${f(r.lostCodes)} | ${f(r.lostTables)} | ${f(r.lostRaw)} | ${f(r.lostHeaders)} |`,
     );
   }
   console.log('\nratios are output/input bytes (lower is better); zstd codes the same units (whole model, or each tensor for /tensor views).');
-  console.log('H_* are bits per value over the whole model; bounds sum over the coded units. lost: ratio points spent on Huffman code lengths and on tables.');
+  console.log('H_* are bits per value over the whole model; bounds sum over the coded units. lost: ratio points between byteplane and the');
+  console.log('(H_hi+H_lo)/16 bound: Huffman code lengths, tables, planes left raw (minGain, or no gain), headers; they add up to byteplane − bound.');
 }

@@ -14,8 +14,13 @@
  *          codec sees the same real values;
  *   mats — each weight with ≥ 2 dims and ≥ 4096 values as its matrix
  *          [out, in·kh·kw] (the im2col view), for structural codecs.
- *   bf16/f16 — the flat values rounded to BF16 / F16, for byteplane vs zstd
- *          on half-precision bytes (ZipNN's target).
+ *   bf16/f16 — the same weights rounded to BF16 / F16, for byteplane vs zstd
+ *          on half-precision bytes (ZipNN's target), two ways: per tensor
+ *          (each weight coded on its own, as a hive or a .thive file stores
+ *          it: the figure that counts) and as one stream (the flat values
+ *          concatenated; one Huffman table for the whole model, which
+ *          understates byteplane because the exponent range differs
+ *          between tensors). zstd -3 codes the same units each way.
  *
  *   npx tsx bench/real-model.ts [--json] [--codec <name>]... [--min-time <ms>]
  */
@@ -24,7 +29,8 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchCodecs, seededBenchTensors, type CodecBenchRow } from '../src/jobs/bench-codecs.js';
 import { OnnxReader } from '../src/format/onnx-reader.js';
-import { CODECS } from '../src/codecs/registry.js';
+import { CODECS, codecByName } from '../src/codecs/registry.js';
+import { zstdSize } from '../src/jobs/zstd-optional.js';
 import { Tensor } from '../src/tensor/tensor.js';
 
 const { values } = parseArgs({
@@ -47,6 +53,8 @@ interface ModelViews {
   weights: number;
   flat: Tensor;
   mats: { name: string; tensor: Tensor }[];
+  /** Every weight (≥ 2 dims), whole, in file order. */
+  parts: Float32Array[];
 }
 
 async function views(file: string): Promise<ModelViews> {
@@ -69,7 +77,7 @@ async function views(file: string): Promise<ModelViews> {
       flat.set(p.subarray(0, k), at);
       at += k;
     }
-    return { file, weights: total, flat: Tensor.fromF32(flat, [n / 256, 256]), mats };
+    return { file, weights: total, flat: Tensor.fromF32(flat, [n / 256, 256]), mats, parts };
   } finally {
     await r.close();
   }
@@ -85,9 +93,29 @@ function run(tensors: { name: string; tensor: Tensor }[], codecs: string[]): Map
   return out;
 }
 
+/** byteplane and zstd -3 on each weight coded on its own (bit-exact round trip checked), as ratios of the total input. */
+function perTensor(parts: Float32Array[], dtype: 'BF16' | 'F16'): Cell {
+  const bp = codecByName('byteplane');
+  const p = bp.params();
+  let input = 0;
+  let out = 0;
+  let z: number | undefined = 0;
+  for (const x of parts) {
+    const t = Tensor.fromF32As(dtype, x, [x.length]);
+    const payload = bp.encode(t, p);
+    if (Buffer.compare(bp.decode(payload, t.shape, dtype, p).bytes, t.bytes) !== 0) throw new Error(`byteplane did not round-trip a ${dtype} tensor`);
+    input += t.byteLength;
+    out += payload.byteLength;
+    const zs = zstdSize(t.bytes, 3);
+    z = zs === undefined || z === undefined ? undefined : z + zs;
+  }
+  return { ratio: input / out, sqnrDb: Infinity, skipped: 0, ...(z ? { zstdRatio: input / z } : {}) };
+}
+
 const plain = names.filter((n) => !structural.has(n));
 const struct = names.filter((n) => structural.has(n));
-const result: Record<string, { weights?: number; codecs: Record<string, Cell>; half?: Record<string, Cell> }> = {};
+/** half: one stream (flat values concatenated); halfPerTensor: each weight coded alone. */
+const result: Record<string, { weights?: number; codecs: Record<string, Cell>; half?: Record<string, Cell>; halfPerTensor?: Record<string, Cell> }> = {};
 
 const synth = seededBenchTensors();
 result.synthetic = { codecs: Object.fromEntries([...run(synth, plain), ...run(synth, struct)]) };
@@ -95,12 +123,15 @@ for (const [key, file] of Object.entries(MODELS)) {
   const v = await views(file);
   const flat = [{ name: `${key} flat`, tensor: v.flat }];
   const half: Record<string, Cell> = {};
+  const halfPerTensor: Record<string, Cell> = {};
   for (const dtype of ['BF16', 'F16'] as const) {
+    if (!names.includes('byteplane')) continue;
     const t = Tensor.fromF32As(dtype, v.flat.toF32(), v.flat.shape);
-    const r = run([{ name: `${key} ${dtype}`, tensor: t }], ['byteplane'].filter((n) => names.includes(n))).get('byteplane');
+    const r = run([{ name: `${key} ${dtype}`, tensor: t }], ['byteplane']).get('byteplane');
     if (r) half[dtype] = r;
+    halfPerTensor[dtype] = perTensor(v.parts, dtype);
   }
-  result[key] = { weights: v.weights, codecs: Object.fromEntries([...run(flat, plain), ...run(v.mats, struct)]), half };
+  result[key] = { weights: v.weights, codecs: Object.fromEntries([...run(flat, plain), ...run(v.mats, struct)]), half, halfPerTensor };
   if (!json) process.stderr.write(`  ${key} done (${v.weights} weights, ${v.mats.length} matrices)\n`);
 }
 
@@ -117,9 +148,17 @@ if (json) {
     const z = cells.map((x) => f(x?.zstdRatio)).join(' / ');
     console.log(`| ${n} | ${cells.map((x) => `${f(x?.ratio)} | ${f(x?.sqnrDb, 1)}`).join(' | ')} | ${cells.some((x) => x?.zstdRatio) ? z : ''} |`);
   }
-  console.log('\nhalf-precision copies of the same weights: byteplane ratio vs zstd -3 ratio');
+  console.log('\nhalf-precision copies of the same weights: byteplane vs zstd -3, ratio input/output (higher is better) and share of input');
+  const share = (c: Cell | undefined): string => (c ? `${f(c.ratio, 3)} (${f(1 / c.ratio, 3)})` : '-');
+  const zshare = (c: Cell | undefined): string => (c?.zstdRatio ? `${f(c.zstdRatio, 3)} (${f(1 / c.zstdRatio, 3)})` : '-');
+  console.log('| model | dtype | byteplane per tensor | zstd -3 per tensor | byteplane one stream | zstd -3 one stream |');
+  console.log('|---|---|---:|---:|---:|---:|');
   for (const k of Object.keys(MODELS)) {
-    const h = result[k].half ?? {};
-    console.log(`  ${k}: ${Object.entries(h).map(([d, c]) => `${d} byteplane ${f(c.ratio, 3)} zstd ${f(c.zstdRatio, 3)}`).join(' · ')}`);
+    for (const d of ['BF16', 'F16']) {
+      const pt = result[k].halfPerTensor?.[d];
+      const one = result[k].half?.[d];
+      if (pt || one) console.log(`| ${k} | ${d} | ${share(pt)} | ${zshare(pt)} | ${share(one)} | ${zshare(one)} |`);
+    }
   }
+  console.log('per tensor: each weight coded alone, as a hive or .thive file stores it; one stream: all weights concatenated.');
 }

@@ -6,35 +6,68 @@
  * the top plane holds the exponent: it has ~2.5–3 bits of entropy on trained
  * weights and is Huffman-coded (12-bit length-limited canonical codes); the
  * mantissa planes are near-random and stored raw. Each plane is coded,
- * stored or (when every byte is the same) reduced to one byte, whichever is
- * smallest; the choice is recorded per plane. Any dtype is accepted (integer
- * dtypes are split without rotation).
+ * stored or (when every byte is the same) reduced to one byte; the choice is
+ * recorded per plane. A plane is Huffman-coded only when that saves at least
+ * `minGain` of its bytes: decoding a coded plane costs a Huffman pass, which
+ * a 1 % saving does not repay. Any dtype is accepted (integer dtypes are
+ * split without rotation).
  *
  * Decode parses here and leaves the byte work to lossless/planes.ts and
  * lossless/huffman.ts, which run the native kernels when they are on (the TS
  * reference otherwise): raw planes are merged straight from the payload.
  *
+ * Params: { minGain: number in [0, 1), default DEFAULT_MIN_GAIN } — encode
+ * only; a payload decodes without params.
+ *
  * Payload: u8 mode (lossless/frame.ts; 0 = stored raw), then for mode 1:
- *   u8 flags        bit 0: sign rotated (set for F32, F16, BF16); others 0
+ *   u8 header       low nibble: flags, bit 0 = sign rotated (set for F32,
+ *                   F16, BF16), bits 1–3 = 0; high nibble: format version —
+ *                   2 = v2 (written now), 0 = v1 (written before the field
+ *                   existed, whose flags byte was 0 or 1), others refused
  *   u8 planes       = bytes per element P
  *   u8 method[P]    per plane: 0 raw, 1 huffman, 2 constant
  *   per plane, in order 0..P-1:
  *     raw       u8[n]
- *     huffman   a Huffman section (lossless/huffman.ts: 128 B lengths, u32 bytes, stream)
+ *     huffman   v2: a compact section (lossless/huffman-compact.ts: value
+ *               range, 4-bit lengths, varint bytes, stream); v1: a full
+ *               section (lossless/huffman.ts: 128 B lengths, u32 bytes, stream)
  *     constant  u8 value
  */
-import { FormatError } from '../errors/index.js';
+import { ArgumentError, FormatError } from '../errors/index.js';
 import type { DType } from '../tensor/dtype.js';
 import type { ByteReader, ByteWriter } from './lossless/byte-io.js';
 import { losslessCodec } from './lossless/frame.js';
-import { histogram, planHuffman, readHuffman, writeHuffman } from './lossless/huffman.js';
+import { planCompact, readCompact, writeCompact } from './lossless/huffman-compact.js';
+import { histogram, readHuffman } from './lossless/huffman.js';
 import { type PlaneSource, mergePlaneSources, splitPlanesFast } from './lossless/planes.js';
+import { paramObject } from './quant/params.js';
 
 const NAME = 'byteplane';
 const RAW = 0;
 const HUFFMAN = 1;
 const CONSTANT = 2;
 const ROTATED = 1;
+/** Format versions, in the header byte's high nibble. */
+const V1 = 0;
+const V2 = 2;
+
+/**
+ * Default share of a plane's bytes that Huffman coding must save before the
+ * plane is coded (docs/codecs-lossless.md § byteplane has the measurement).
+ */
+export const DEFAULT_MIN_GAIN = 0.02;
+
+/** minGain is optional so library callers (delta, packed) can pass {}: the default then applies. */
+export type ByteplaneParams = { minGain?: number };
+
+function parseParams(raw: Readonly<Record<string, unknown>>): ByteplaneParams {
+  const p = paramObject(NAME, raw, ['minGain']);
+  const v = p.minGain === undefined ? DEFAULT_MIN_GAIN : p.minGain;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
+    throw new ArgumentError(`params.minGain must be a number in [0, 1), got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+  }
+  return { minGain: v };
+}
 
 /**
  * Buffers for decoded Huffman planes, reused across decodes up to 16 MiB
@@ -57,12 +90,14 @@ function rotates(dtype: DType): boolean {
   return dtype === 'F32' || dtype === 'F16' || dtype === 'BF16';
 }
 
-export const byteplane = losslessCodec({
+export const byteplane = losslessCodec<ByteplaneParams>({
   id: 30,
   name: NAME,
   summary: 'lossless byte planes (ZipNN-style): Huffman-coded exponent plane, raw mantissa planes',
+  params: parseParams,
 
-  plan(src, n, P, dtype) {
+  plan(src, n, P, dtype, params) {
+    const minGain = params.minGain ?? DEFAULT_MIN_GAIN;
     const rotate = rotates(dtype);
     const planes = new Uint8Array(n * P);
     splitPlanesFast(src, n, P, rotate, planes);
@@ -80,11 +115,12 @@ export const byteplane = losslessCodec({
         writers.push((w) => w.u8(plane[0]));
         continue;
       }
-      const h = planHuffman(counts);
-      if (h.sectionBytes < n) {
+      const h = planCompact(counts);
+      const gain = n - h.sectionBytes;
+      if (gain > 0 && gain >= minGain * n) {
         methods[k] = HUFFMAN;
         bytes += h.sectionBytes;
-        writers.push((w) => writeHuffman(w, plane, h));
+        writers.push((w) => writeCompact(w, plane, h));
       } else {
         methods[k] = RAW;
         bytes += n;
@@ -94,7 +130,7 @@ export const byteplane = losslessCodec({
     return {
       bytes,
       write(w) {
-        w.u8(rotate ? ROTATED : 0);
+        w.u8((V2 << 4) | (rotate ? ROTATED : 0));
         w.u8(P);
         w.copy(methods);
         for (const write of writers) write(w);
@@ -103,13 +139,17 @@ export const byteplane = losslessCodec({
   },
 
   read(r: ByteReader, out, n, P, dtype) {
-    const flags = r.u8('flags');
+    const header = r.u8('header');
+    const version = header >> 4;
+    if (version !== V1 && version !== V2) throw new FormatError(`${NAME}.header`, `format version ${version} is unknown; this build reads 0 (v1) and 2 (v2)`);
+    const flags = header & 15;
     if (flags !== 0 && flags !== ROTATED) throw new FormatError(`${NAME}.flags`, `is ${flags}; only bit 0 (sign rotated) is defined`);
     const rotate = flags === ROTATED;
     if (rotate && !rotates(dtype)) throw new FormatError(`${NAME}.flags`, `sign rotation is only defined for F32, F16 and BF16, not ${dtype}`);
     const planesCount = r.u8('planes');
     if (planesCount !== P) throw new FormatError(`${NAME}.planes`, `is ${planesCount}; a ${dtype} element has ${P} bytes`);
     const methods = r.take(P, 'methods');
+    const readSection = version === V2 ? readCompact : readHuffman;
     // Raw planes stay in the payload and constants stay one byte: only coded
     // planes are materialized, and the merge writes each output byte once.
     const sources: PlaneSource[] = [];
@@ -119,7 +159,7 @@ export const byteplane = losslessCodec({
       if (m === RAW) sources.push(r.take(n, `plane[${k}]`));
       else if (m === HUFFMAN) {
         const plane = decodedPlane(n, coded++);
-        readHuffman(r, plane);
+        readSection(r, plane);
         sources.push(plane);
       } else if (m === CONSTANT) sources.push(r.u8(`plane[${k}].value`));
       else throw new FormatError(`${NAME}.methods[${k}]`, `is ${m}; expected 0 (raw), 1 (huffman) or 2 (constant)`);

@@ -9,7 +9,7 @@
  * coding would not be smaller, so a payload is never more than 1 + n·P bytes:
  * that is the codec's `payloadBytes` bound (`variableSize: true`).
  */
-import type { Codec } from '../codec.js';
+import type { Codec, CodecParams } from '../codec.js';
 import { CodecError, FormatError } from '../../errors/index.js';
 import type { DType } from '../../tensor/dtype.js';
 import { type Shape, checkShape, numel } from '../../tensor/shape.js';
@@ -27,19 +27,24 @@ export interface BodyPlan {
   write(w: ByteWriter): void;
 }
 
-export interface LosslessScheme {
+export type LosslessParams = Record<string, never>;
+
+export interface LosslessScheme<Q extends CodecParams = LosslessParams> {
   id: number;
   name: string;
   summary: string;
+  /**
+   * Validate encode-side params (defaults filled in); absent: the scheme takes
+   * none. Decoding never needs them: a payload describes itself.
+   */
+  params?(raw: Readonly<Record<string, unknown>>): Q;
   /** Plan the coded body for n elements of P bytes, or undefined when the scheme does not apply. */
-  plan(src: Uint8Array, n: number, P: number, dtype: DType): BodyPlan | undefined;
+  plan(src: Uint8Array, n: number, P: number, dtype: DType, params: Q): BodyPlan | undefined;
   /** Decode a coded body from `r` into `out` (n·P bytes, zero-filled); throw FormatError on anything malformed. */
   read(r: ByteReader, out: Uint8Array, n: number, P: number, dtype: DType): void;
 }
 
-export type LosslessParams = Record<string, never>;
-
-export function losslessCodec(s: LosslessScheme): Codec<LosslessParams> {
+export function losslessCodec<Q extends CodecParams = LosslessParams>(s: LosslessScheme<Q>): Codec<Q> {
   const bound = (shape: Shape, dtype: DType): number => 1 + numel(checkShape(shape)) * losslessElementBytes(s.name, dtype);
   return {
     id: s.id,
@@ -51,18 +56,19 @@ export function losslessCodec(s: LosslessScheme): Codec<LosslessParams> {
     blockSize: 1,
     summary: s.summary,
     params(raw) {
+      if (s.params) return s.params(raw ?? {});
       paramObject(s.name, raw, []);
-      return {};
+      return {} as Q;
     },
     check(shape: Shape, dtype: DType) {
       bound(shape, dtype);
     },
     payloadBytes: bound,
-    encode(tensor: Tensor) {
+    encode(tensor: Tensor, params: Q) {
       const P = losslessElementBytes(s.name, tensor.dtype);
       const n = tensor.numel;
       const src = tensor.bytes;
-      const plan = n === 0 ? undefined : s.plan(src, n, P, tensor.dtype);
+      const plan = n === 0 ? undefined : s.plan(src, n, P, tensor.dtype, params ?? ({} as Q));
       if (plan === undefined || plan.bytes >= n * P) {
         const out = new Uint8Array(1 + n * P);
         out[0] = MODE_STORED;

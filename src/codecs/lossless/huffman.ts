@@ -1,5 +1,8 @@
 /**
  * Byte-stream Huffman section: a self-describing block that codes `n` bytes.
+ * This is the full-table layout of byteplane format v1 (still decoded; new
+ * byteplane payloads use the compact table of huffman-compact.ts, which
+ * shares this file's stream coder, table and decoder).
  *
  * Layout (little-endian):
  *   lengths  u8[128]   code length of byte value v in the low nibble of byte
@@ -51,7 +54,11 @@ export function writeHuffman(w: ByteWriter, src: Uint8Array, plan: HuffmanPlan):
   const packed = w.reserve(128);
   for (let v = 0; v < 256; v += 2) packed[v >> 1] = lens[v] | (lens[v + 1] << 4);
   w.u32(streamBytes);
-  const out = w.reserve(streamBytes);
+  encodeStream(src, lens, w.reserve(streamBytes));
+}
+
+/** Write the canonical codes of `src` under `lens` into `out` (exactly ⌈Σ len / 8⌉ bytes), MSB first, zero-padded. */
+export function encodeStream(src: Uint8Array, lens: Uint8Array, out: Uint8Array): void {
   const codes = canonicalCodes(lens);
   let acc = 0;
   let bits = 0;
@@ -87,18 +94,26 @@ export function buildTable(lens: Uint8Array, codec: string): Uint16Array {
 
 /** Decode a section from `r` into `out` (exactly out.length symbols). */
 export function readHuffman(r: ByteReader, out: Uint8Array): void {
-  const codec = r.codec;
   const packed = r.take(128, 'huffman.lengths');
   const lens = new Uint8Array(256);
   for (let v = 0; v < 256; v += 2) {
     lens[v] = packed[v >> 1] & 15;
     lens[v + 1] = packed[v >> 1] >> 4;
   }
+  const streamBytes = r.u32('huffman.bytes');
+  decodeStream(r.take(streamBytes, 'huffman.stream'), lens, out, r.codec);
+}
+
+/**
+ * Decode `out.length` symbols of `stream` coded with the canonical code of
+ * `lens` (256 entries, 0 = unused): the part every section layout shares.
+ * Checks the lengths (≤ 12, Kraft), that no code is unassigned and that the
+ * stream ends in its last byte; FormatError otherwise.
+ */
+export function decodeStream(stream: Uint8Array, lens: Uint8Array, out: Uint8Array, codec: string): void {
   for (let v = 0; v < 256; v++) {
     if (lens[v] > MAX_CODE_BITS) throw new FormatError(`${codec}.huffman.lengths`, `code length ${lens[v]} of byte ${v} exceeds ${MAX_CODE_BITS}`);
   }
-  const streamBytes = r.u32('huffman.bytes');
-  const stream = r.take(streamBytes, 'huffman.stream');
   const table = buildTable(lens, codec);
   const end = stream.length;
   const n = out.length;

@@ -1,7 +1,8 @@
-/** The canonical Huffman coder on its own: lengths limited, codes prefix-free, sections exact. */
+/** The canonical Huffman coder on its own: lengths limited, codes prefix-free, sections (full and compact tables) exact. */
 import { describe, expect, it } from 'vitest';
 import { ByteReader, ByteWriter } from '../../../src/codecs/lossless/byte-io.js';
 import { MAX_CODE_BITS, canonicalCodes, huffmanLengths, kraftSum } from '../../../src/codecs/lossless/huffman-lengths.js';
+import { planCompact, readCompact, writeCompact } from '../../../src/codecs/lossless/huffman-compact.js';
 import { histogram, planHuffman, readHuffman, writeHuffman } from '../../../src/codecs/lossless/huffman.js';
 import { FormatError } from '../../../src/errors/index.js';
 import { Rng } from '../../../src/random/rng.js';
@@ -83,5 +84,55 @@ describe('huffman', () => {
     padded.set(good);
     new DataView(padded.buffer).setUint32(128, new DataView(good.buffer).getUint32(128, true) + 1, true);
     expect(() => decode(padded, 1000)).toThrow(/spare bytes/);
+  });
+});
+
+function compact(src: Uint8Array): Uint8Array {
+  const plan = planCompact(histogram(src));
+  const w = new ByteWriter(plan.sectionBytes);
+  writeCompact(w, src, plan);
+  expect(w.pos).toBe(plan.sectionBytes);
+  return w.bytes;
+}
+
+function decodeCompact(sec: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  const r = new ByteReader(sec, 'test');
+  readCompact(r, out);
+  r.end();
+  return out;
+}
+
+describe('huffman, compact table (byteplane v2)', () => {
+  it('stores only the used value range: 22 values in a band cost 2 + 11 table bytes', () => {
+    const rng = new Rng(21);
+    const src = Uint8Array.from({ length: 3000 }, () => 100 + Math.min(21, Math.floor(-Math.log2(rng.next() + 1e-12) * 2)));
+    const sec = compact(src);
+    expect([sec[0], sec[1]]).toEqual([100, 121]);
+    const plan = planCompact(histogram(src));
+    expect(plan.sectionBytes).toBe(2 + 11 + 2 + plan.streamBytes); // varint of a 2-byte-sized length
+    // The same code as the 128-byte table: identical stream bytes.
+    expect(sec.subarray(15)).toEqual(section(src).subarray(132));
+    expect(decodeCompact(sec, src.length)).toEqual(src);
+  });
+
+  it('round-trips single values, full ranges, odd ranges and one-symbol streams', () => {
+    const rng = new Rng(22);
+    for (const src of [new Uint8Array(50).fill(255), rng.bytes(4000), Uint8Array.of(3, 5, 7, 3, 3), Uint8Array.of(0), Uint8Array.of(254, 255)]) {
+      expect(decodeCompact(compact(src), src.length)).toEqual(src);
+    }
+  });
+
+  it('rejects a range that ends before it starts, a non-zero pad nibble, bad lengths and padded streams', () => {
+    const src = Uint8Array.of(3, 5, 7, 3, 3, 3, 5, 3); // range 3..7: 5 lengths, one pad nibble
+    const good = compact(src);
+    const bad = (mutate: (s: Uint8Array) => Uint8Array) => () => decodeCompact(mutate(good.slice()), src.length);
+    expect(bad((s) => ((s[1] = 2), s))).toThrow(/below huffman.first/);
+    expect(bad((s) => ((s[4] |= 0x10), s))).toThrow(/pad nibble/);
+    expect(bad((s) => (s.fill(0, 2, 5), s))).toThrow(/no symbol/);
+    expect(bad((s) => ((s[2] = 0xd1), s))).toThrow(/exceeds 12/);
+    expect(bad((s) => ((s[5] += 1), s))).toThrow(FormatError);
+    expect(bad((s) => ((s[5] = 0xff), s))).toThrow(FormatError);
+    expect(bad((s) => s.subarray(0, s.length - 1))).toThrow(FormatError);
   });
 });
