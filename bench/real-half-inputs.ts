@@ -5,11 +5,13 @@
  * model.json files whose weights are stored as float16.
  */
 import { createRequire } from 'node:module';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { FormatError } from '../src/errors/index.js';
 import { GgufReader } from '../src/format/gguf-reader.js';
 import { OnnxReader } from '../src/format/onnx-reader.js';
 import { SafetensorsReader } from '../src/format/safetensors-reader.js';
+import { TfjsReader } from '../src/format/tfjs-reader.js';
 
 export type Half = 'F16' | 'BF16';
 export interface HalfModel {
@@ -50,46 +52,27 @@ export async function readFile(path: string): Promise<HalfModel[]> {
       await r.close();
     }
   } else if (ext === '.json') {
-    for (const b of tfjsFloat16(path)) add('F16', b);
+    for (const b of await tfjsFloat16(path)) add('F16', b);
   }
   return [...byDtype].map(([dtype, tensors]) => ({ name: basename(path), dtype, tensors }));
 }
 
-interface TfjsWeight {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: { dtype: string };
-}
-
-/**
- * The float16-stored weights of a TF.js graph model (src/format has no TF.js
- * reader yet). Layout: each weightsManifest group's shard files (`paths`)
- * concatenated hold its weights back to back in manifest order; a weight
- * quantized to 'float16' takes 2 bytes per value, 'uint8' 1, 'uint16' 2,
- * otherwise 4 (float32/int32) or 1 (bool).
- */
-function tfjsFloat16(path: string): Uint8Array[] {
-  let model: { weightsManifest?: { paths: string[]; weights: TfjsWeight[] }[] };
+/** The float16-stored weights of a TF.js model (src/format/tfjs-reader.ts); other JSON files give none. */
+async function tfjsFloat16(path: string): Promise<Uint8Array[]> {
+  let r: TfjsReader;
   try {
-    model = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return [];
+    r = await TfjsReader.open(path);
+  } catch (err) {
+    if (err instanceof FormatError && (err.field === 'weightsManifest' || err.field === 'model.json')) return [];
+    throw err;
   }
-  const out: Uint8Array[] = [];
-  for (const group of model.weightsManifest ?? []) {
-    const data = Buffer.concat(group.paths.map((p) => readFileSync(join(dirname(path), p))));
-    let at = 0;
-    for (const w of group.weights) {
-      const n = w.shape.reduce((a, b) => a * b, 1);
-      const q = w.quantization?.dtype;
-      const width = q === 'float16' || q === 'uint16' ? 2 : q === 'uint8' || w.dtype === 'bool' ? 1 : 4;
-      if (q === 'float16') out.push(new Uint8Array(data.buffer, data.byteOffset + at, n * 2));
-      at += n * width;
-    }
-    if (at !== data.byteLength) throw new Error(`${path}: manifest covers ${at} bytes, shards hold ${data.byteLength}`);
+  try {
+    const out: Uint8Array[] = [];
+    for (const t of r.tensors) if (t.storage === 'float16') out.push(await r.readBytes(t.name));
+    return out;
+  } finally {
+    await r.close();
   }
-  return out;
 }
 
 export function inputs(positionals: readonly string[]): string[] {
