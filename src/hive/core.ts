@@ -8,6 +8,7 @@ import { Catalog, Prefetcher, type ChunkRecord, type PolicyView } from '../sched
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import type { TierKind } from '../tiers/driver.js';
 import { Emitter } from './emitter.js';
+import { policyView } from './footprint.js';
 import { containerCrc } from './encode.js';
 import { Ledger } from './ledger.js';
 import { Mutex } from './mutex.js';
@@ -64,8 +65,9 @@ export class HiveCore {
     return this.clients.get(kind)!;
   }
 
-  view(): PolicyView {
-    return { catalog: this.catalog, tiers: this.ledger.stats(), clock: this.options.clock, history: this.catalog.history };
+  /** What policies see: the catalog, the ledger, and footprints that count RAM chunks at their block size (`placing`: footprint.ts). */
+  view(placing?: string): PolicyView {
+    return policyView(this, placing);
   }
 
   tierKeyOf(c: Pick<ChunkRecord, 'key' | 'index'>): string {

@@ -5,7 +5,7 @@
  * would let a plan overshoot the RAM budget by up to half. Other tiers cost
  * their blob bytes.
  */
-import type { Footprint, FootprintChunk } from '../scheduler/index.js';
+import type { Footprint, FootprintChunk, PolicyView } from '../scheduler/index.js';
 import { MAX_KEY_BYTES, type TierKind } from '../tiers/driver.js';
 import { ramBlockBytes } from '../tiers/ram/index.js';
 import type { HiveCore } from './core.js';
@@ -30,7 +30,8 @@ export function hiveFootprint(core: HiveCore, placing?: string): Footprint {
   };
 }
 
-/** The policy view the hive plans and places with: its ledger, and footprints that count RAM blocks. */
-export function policyView(core: HiveCore, placing?: string): ReturnType<HiveCore['view']> {
-  return { ...core.view(), footprint: hiveFootprint(core, placing) };
+/** The policy view the hive plans and places with (HiveCore.view): its ledger, and footprints that count RAM blocks. */
+export function policyView(core: HiveCore, placing?: string): PolicyView {
+  const { catalog, ledger, options } = core;
+  return { catalog, tiers: ledger.stats(), clock: options.clock, history: catalog.history, footprint: hiveFootprint(core, placing) };
 }

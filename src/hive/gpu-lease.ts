@@ -3,7 +3,7 @@
  * device, decoded THERE from its compressed chunks ("expand only what is
  * being touched"; upload compressed, not f32).
  *
- * Per chunk: fetch the blob (checksum-verified, gpu-fetch.ts), upload its
+ * Per chunk: fetch the blob (checked as get() checks it: readChunkBlob), upload its
  * payload and record the codec's WGSL kernel (tiers/gpu/decoders.ts) writing
  * f32 words into the lease buffer at the chunk's element offset; a codec
  * without a kernel is decoded on the CPU and its expanded bytes uploaded
@@ -32,8 +32,8 @@ import type { HiveCore } from './core.js';
 import type { GpuByteBudget } from './gpu-budget.js';
 import type { HiveGpu } from './gpu-compute.js';
 import { GpuLeaseLostError } from './gpu-errors.js';
-import { fetchLeasedBlob } from './gpu-fetch.js';
 import { HiveGpuLease } from './lease.js';
+import { readChunkBlob, StaleRead, type VerifiedBlob } from './read.js';
 import type { GpuLease } from './types.js';
 
 export interface GpuAcquireDeps {
@@ -79,6 +79,18 @@ async function asLost(hg: HiveGpu, opened: { gpu: GpuDevice; epoch: number }, wh
   return err;
 }
 
+/** A leased chunk's verified blob (its access recorded, as a read's). */
+async function leasedBlob(core: HiveCore, key: string, gen: number, id: string): Promise<VerifiedBlob> {
+  core.catalog.recordAccess(id);
+  try {
+    return await readChunkBlob(core, key, gen, id);
+  } catch (err) {
+    // Put and delete refuse a leased tensor: a stale read here means that guard failed.
+    if (err instanceof StaleRead) throw new TensorhiveError('ERR_CONFLICT', `tensor ${JSON.stringify(key)} changed while it was leased`);
+    throw err;
+  }
+}
+
 export async function acquireGpuLease(d: GpuAcquireDeps, key: string, o: { write: boolean; timeoutMs: number | undefined }, opened: { gpu: GpuDevice; epoch: number }): Promise<GpuLease> {
   const { core, gpu: hg, budget } = d;
   const { device } = opened.gpu;
@@ -87,7 +99,7 @@ export async function acquireGpuLease(d: GpuAcquireDeps, key: string, o: { write
     const r = core.catalog.tensor(key);
     if (!r) throw new ArgumentError(`no tensor under key ${JSON.stringify(key)}`);
     for (const c of r.chunks) core.catalog.apply(c.id, { type: 'LEASE' });
-    return r;
+    return { ...r, gen: core.meta.get(key)!.gen };
   });
   let leased = true;
   const unlease = (): void => {
@@ -112,7 +124,7 @@ export async function acquireGpuLease(d: GpuAcquireDeps, key: string, o: { write
     checkLive();
     buffer = await createLeaseBuffer(device, size, key);
     for (const c of rec.chunks) {
-      const v = await fetchLeasedBlob(core, key, c);
+      const v = await leasedBlob(core, key, rec.gen, c.id);
       checkLive();
       const spec = dtype === 'F32' ? gpuDecodeSpec(v.header, v.payload) : undefined;
       if (spec && fitsDevice(device, spec)) {

@@ -85,6 +85,7 @@ export function hiveMetrics(hive: MetricsSource, options: HiveMetricsOptions = {
 
   const tier = {
     physical: gauge('tier_physical_bytes', 'Encoded (physical) bytes held by the tier', tierLabels),
+    footprint: gauge('tier_footprint_bytes', 'Bytes of the tier its blobs take (RAM: whole power-of-two blocks): what its budget is checked against', tierLabels),
     logical: gauge('tier_logical_bytes', 'Uncompressed (logical) bytes of the chunks the tier holds: its effective capacity in use', tierLabels),
     capacity: gauge('tier_capacity_bytes', 'Bytes the tier may hold (its budget)', tierLabels),
     chunks: gauge('tier_chunks', 'Chunks held by the tier', tierLabels),
@@ -171,6 +172,7 @@ export function hiveMetrics(hive: MetricsSource, options: HiveMetricsOptions = {
       const labels = { tier: t.name, kind: t.kind };
       seen.add(JSON.stringify(labels));
       tier.physical.set(labels, t.usedBytes);
+      tier.footprint.set(labels, t.footprintBytes);
       tier.logical.set(labels, t.logicalBytes);
       tier.capacity.set(labels, t.capacityBytes);
       tier.chunks.set(labels, t.chunks);
@@ -180,7 +182,7 @@ export function hiveMetrics(hive: MetricsSource, options: HiveMetricsOptions = {
     for (const gone of lastTiers) {
       if (seen.has(gone)) continue;
       const labels = JSON.parse(gone) as { tier: string; kind: string };
-      for (const g of [tier.physical, tier.logical, tier.capacity, tier.chunks, tier.up]) g.remove(labels);
+      for (const g of [tier.physical, tier.footprint, tier.logical, tier.capacity, tier.chunks, tier.up]) g.remove(labels);
     }
     lastTiers = seen;
     for (const r of s.codecs) {

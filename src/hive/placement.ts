@@ -16,7 +16,7 @@ import { DEFAULT_HIGH, type ChunkRecord, type Move } from '../scheduler/index.js
 import type { TierKind } from '../tiers/driver.js';
 import type { HiveCore } from './core.js';
 import { blobChecksum } from './encode.js';
-import { footprintOn, policyView } from './footprint.js';
+import { footprintOn } from './footprint.js';
 import { putWithRoom, shedCopies, shedCopyMove } from './room.js';
 
 export interface Placed {
@@ -71,8 +71,8 @@ async function settleMark(core: HiveCore, kind: TierKind): Promise<void> {
  */
 export async function placeChunk(core: HiveCore, tierKey: string, blob: Uint8Array, logical: number, forced: TierKind | undefined): Promise<Placed> {
   const bytes = blob.byteLength;
-  let target = forced ?? core.options.policy.place({ blobBytes: bytes }, policyView(core, tierKey));
-  if (forced === undefined && (await planIfOver(core, target, tierKey, bytes))) target = core.options.policy.place({ blobBytes: bytes }, policyView(core, tierKey));
+  let target = forced ?? core.options.policy.place({ blobBytes: bytes }, core.view(tierKey));
+  if (forced === undefined && (await planIfOver(core, target, tierKey, bytes))) target = core.options.policy.place({ blobBytes: bytes }, core.view(tierKey));
   if (forced !== undefined && core.down.has(forced)) throw core.client(forced).downError();
   const candidates = forced !== undefined ? [forced] : candidatesFrom(core, target);
   let primary: TierKind | undefined;
@@ -136,7 +136,7 @@ export async function dropBlob(core: HiveCore, kind: TierKind, tierKey: string, 
  * copies from tiers still over their mark.
  */
 export async function rebalance(core: HiveCore): Promise<number> {
-  const moves = core.options.policy.plan(policyView(core));
+  const moves = core.options.policy.plan(core.view());
   let done = 0;
   for (const m of moves) if (await executeMove(core, m)) done++;
   done += await shedCopies(core);

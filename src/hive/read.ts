@@ -7,10 +7,12 @@
  * decoded to the tensor's source dtype. A copy that fails is reported
  * ('integrity' event); when another copy is good the bad one is rewritten
  * from it, otherwise the read rejects with an IntegrityError naming the key
- * and the tiers — never wrong numbers.
+ * and the tiers — never wrong numbers. readChunkBlob does the same without
+ * the decode (GPU leases expand the payload on the device).
  */
 import { ActorDeadError, FormatError, IntegrityError, RemoteError, TensorhiveError } from '../errors/index.js';
 import { JobCrashedError } from '../runtime/index.js';
+import { decodeBlob, type BlobHeader } from '../format/blob.js';
 import { decompressBlobAs } from '../format/compress.js';
 import type { ChunkRecord } from '../scheduler/index.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -22,8 +24,22 @@ import { relocateLostGpuChunks } from './placement.js';
 /** The tensor was replaced or deleted while it was being read: read it again. */
 export class StaleRead extends Error {}
 
-/** `blob`: the bytes decoded, kept when asked for (to repair other copies from them). */
-type Attempt = { tensor: Tensor; blob?: Uint8Array } | { bad: string } | undefined;
+/** One tier's answer: a good copy (`value`, and its `blob` when kept to repair others from), a bad one, or none. */
+type Attempt<T> = { value: T; blob?: Uint8Array } | { bad: string } | undefined;
+
+/**
+ * Reads and checks chunk `c`'s copy on `kind` under `tierKey`. `keepBlob`: a
+ * bad copy was met, so a good one must come back with its blob; `round`: the
+ * catalog pass (readChunkWith looks again when every tier said "absent").
+ */
+type TryTier<T> = (kind: TierKind, tierKey: string, c: ChunkRecord, keepBlob: boolean, round: number) => Promise<Attempt<T>>;
+
+/** A chunk's blob, verified (catalog length and checksum, the blob's CRC) and split, not decoded. */
+export interface VerifiedBlob {
+  readonly blob: Uint8Array;
+  readonly header: BlobHeader;
+  readonly payload: Uint8Array;
+}
 
 /** Prefetches of big chunks decode in the codec pool, beside the caller's work. */
 function offloaded(core: HiveCore, logical: number, ahead: boolean): boolean {
@@ -31,27 +47,40 @@ function offloaded(core: HiveCore, logical: number, ahead: boolean): boolean {
   return pool !== undefined && ahead && logical >= pool.offloadBytes;
 }
 
+/** The actor's copy of `tierKey` on `kind` (unverified: the caller checks the blob's CRC), a bad copy it reported, or none. */
+async function fromActor(core: HiveCore, kind: TierKind, tierKey: string): Promise<Uint8Array | { bad: string } | undefined> {
+  try {
+    // The blob's own CRC is checked by the caller (decodeBlob): the tier need not check its copy too.
+    return await core.client(kind).get(tierKey, { verify: false });
+  } catch (err) {
+    return badOf(err);
+  }
+}
+
 /** `skipLocal`: the lock-free read was just tried (readRamChunkNow) and did not settle it: go to the actor. */
-async function tryTier(core: HiveCore, kind: TierKind, tierKey: string, c: ChunkRecord, ahead: boolean, keepBlob: boolean, skipLocal = false): Promise<Attempt> {
-  const client = core.client(kind);
+async function tryDecoded(core: HiveCore, kind: TierKind, tierKey: string, c: ChunkRecord, ahead: boolean, keepBlob: boolean, skipLocal: boolean): Promise<Attempt<Tensor>> {
   // Decoded inline and not kept, a RAM chunk is copied into a reused buffer: checked and decoded before this thread yields.
   const scratch = !keepBlob && !offloaded(core, core.logicalOf(c), ahead);
-  const local = skipLocal ? undefined : client.readLocal(tierKey, scratch);
+  const local = skipLocal ? undefined : core.client(kind).readLocal(tierKey, scratch);
   if (local) {
-    const got = scratch ? checkNow(core, local, c) : await check(core, local, c, ahead);
+    const got = scratch ? checkNow(local, c) : await check(core, local, c, ahead);
     if (!('bad' in got)) return got;
     // A lock-free copy that fails is no proof of damage (a put raced the copy): the actor's copy decides.
   }
-  let blob: Uint8Array | undefined;
-  try {
-    // The blob's own CRC is checked below (decodeBlob): the tier need not check its copy too.
-    blob = await client.get(tierKey, { verify: false });
-  } catch (err) {
-    if (err instanceof IntegrityError) return { bad: err.message };
-    throw err;
+  const blob = await fromActor(core, kind, tierKey);
+  return blob instanceof Uint8Array ? check(core, blob, c, ahead) : blob;
+}
+
+/** tryDecoded() without the decode: the blob verified and split. */
+async function tryBlob(core: HiveCore, kind: TierKind, tierKey: string, c: ChunkRecord): Promise<Attempt<VerifiedBlob>> {
+  const local = core.client(kind).readLocal(tierKey);
+  if (local) {
+    const got = verifyBlob(local, c);
+    // A lock-free copy that fails proves nothing (a put may have raced it): the actor's copy decides.
+    if (!('bad' in got)) return got;
   }
-  if (!blob) return undefined;
-  return check(core, blob, c, ahead);
+  const blob = await fromActor(core, kind, tierKey);
+  return blob instanceof Uint8Array ? verifyBlob(blob, c) : blob;
 }
 
 function mismatch(blob: Uint8Array, c: ChunkRecord): { bad: string } | undefined {
@@ -68,31 +97,38 @@ function badOf(err: unknown): { bad: string } {
   throw err;
 }
 
-/** Compare a blob with the catalog, verify its CRC and decode it; `bad` says why not. */
-async function check(core: HiveCore, blob: Uint8Array, c: ChunkRecord, ahead: boolean): Promise<Exclude<Attempt, undefined>> {
+/** Compare a blob with the catalog, then `open` it (verify its CRC; decode it or not); `bad` says why not. */
+function checked<T>(blob: Uint8Array, c: ChunkRecord, open: (blob: Uint8Array) => T): { value: T; blob: Uint8Array } | { bad: string } {
   const wrong = mismatch(blob, c);
   if (wrong) return wrong;
   try {
-    return { tensor: await decode(core, blob, core.logicalOf(c), ahead), blob };
+    return { value: open(blob), blob };
   } catch (err) {
     return badOf(err);
   }
 }
 
+/** checked() with the decode in the codec pool when it is a big prefetch (decode()). */
+async function check(core: HiveCore, blob: Uint8Array, c: ChunkRecord, ahead: boolean): Promise<Exclude<Attempt<Tensor>, undefined>> {
+  return mismatch(blob, c) ?? decode(core, blob, core.logicalOf(c), ahead).then((value) => ({ value, blob }), badOf);
+}
+
 /**
  * check() for a blob in a reused buffer, synchronously (inline decode); the
  * tensor never shares its memory (a codec such as raw may return a view of
- * the payload: then it is copied out).
+ * the payload: then it is copied out), and the buffer is not handed on.
  */
-function checkNow(core: HiveCore, blob: Uint8Array, c: ChunkRecord): Exclude<Attempt, undefined> {
-  const wrong = mismatch(blob, c);
-  if (wrong) return wrong;
-  try {
-    const t = decompressBlobAs(blob, 'source');
-    return { tensor: t.bytes.buffer === blob.buffer ? new Tensor(t.dtype, t.shape, t.bytes.slice()) : t };
-  } catch (err) {
-    return badOf(err);
-  }
+function checkNow(blob: Uint8Array, c: ChunkRecord): Exclude<Attempt<Tensor>, undefined> {
+  const got = checked(blob, c, (b) => {
+    const t = decompressBlobAs(b, 'source');
+    return t.bytes.buffer === b.buffer ? new Tensor(t.dtype, t.shape, t.bytes.slice()) : t;
+  });
+  return 'bad' in got ? got : { value: got.value };
+}
+
+/** Compare a blob with the catalog and verify its CRC (decodeBlob), without decoding its payload. */
+function verifyBlob(blob: Uint8Array, c: ChunkRecord): Exclude<Attempt<VerifiedBlob>, undefined> {
+  return checked(blob, c, (b) => ({ blob: b, ...decodeBlob(b) }));
 }
 
 /**
@@ -127,8 +163,8 @@ export function readRamChunkNow(core: HiveCore, key: string, gen: number, id: st
   if (!c || c.tier !== 'ram' || core.down.has('ram') || core.meta.get(key)?.gen !== gen) return 'untried';
   const local = core.client('ram').readLocal(core.tierKeyOf(c), true);
   if (!local) return 'failed';
-  const got = checkNow(core, local, c);
-  return 'bad' in got ? 'failed' : got.tensor;
+  const got = checkNow(local, c);
+  return 'bad' in got ? 'failed' : got.value;
 }
 
 /**
@@ -136,7 +172,30 @@ export function readRamChunkNow(core: HiveCore, key: string, gen: number, id: st
  * prefetch nobody waits for yet; `localTried`: readRamChunkNow just failed on
  * it (the first RAM attempt skips the lock-free read it already made).
  */
-export async function readChunk(core: HiveCore, key: string, gen: number, id: string, ahead = false, localTried = false): Promise<Tensor> {
+export function readChunk(core: HiveCore, key: string, gen: number, id: string, ahead = false, localTried = false): Promise<Tensor> {
+  return readChunkWith(core, key, gen, id, (kind, tierKey, c, keepBlob, round) =>
+    tryDecoded(core, kind, tierKey, c, ahead, keepBlob, localTried && round === 0 && kind === 'ram'),
+  );
+}
+
+/**
+ * Read and verify chunk `id` of `key` at generation `gen` exactly as
+ * readChunk does, without decoding it (a GPU lease uploads the payload and
+ * expands it on the device). Rejects with StaleRead when the tensor was
+ * replaced or deleted meanwhile.
+ */
+export function readChunkBlob(core: HiveCore, key: string, gen: number, id: string): Promise<VerifiedBlob> {
+  return readChunkWith(core, key, gen, id, (kind, tierKey, c) => tryBlob(core, kind, tierKey, c));
+}
+
+/**
+ * The fastest live tier holding a good copy of chunk `id` first: a bad copy
+ * is skipped, and rewritten from the good one once found; a GPU primary that
+ * was absent (its restarted actor starts empty) relocates the GPU's lost
+ * chunks. No good copy is an IntegrityError naming the key and the tiers;
+ * copies only on tiers that are down an ActorDeadError naming them.
+ */
+async function readChunkWith<T>(core: HiveCore, key: string, gen: number, id: string, tryTier: TryTier<T>): Promise<T> {
   for (let round = 0; round < 3; round++) {
     const c = core.catalog.chunk(id);
     if (!c || core.meta.get(key)?.gen !== gen) throw new StaleRead(key);
@@ -146,7 +205,7 @@ export async function readChunk(core: HiveCore, key: string, gen: number, id: st
     const bad: Array<{ kind: TierKind; why: string }> = [];
     let missing = false;
     for (const kind of sources) {
-      const got = await tryTier(core, kind, tierKey, c, ahead, bad.length > 0, localTried && round === 0 && kind === 'ram');
+      const got = await tryTier(kind, tierKey, c, bad.length > 0, round);
       if (got === undefined) {
         missing = true;
         continue;
@@ -157,7 +216,7 @@ export async function readChunk(core: HiveCore, key: string, gen: number, id: st
       }
       if (bad.length > 0) await repair(core, key, tierKey, got.blob!, bad); // kept: tryTier was told
       if (missing && c.tier === 'gpu') relocateLostGpuChunks(core);
-      return got.tensor;
+      return got.value;
     }
     const down = listed.filter((k) => core.down.has(k));
     if (bad.length === 0 && down.length > 0) {

@@ -21,6 +21,7 @@ export async function buildStats(core: HiveCore, pool: BufferPool): Promise<Hive
       kind: t.kind,
       capacityBytes: t.capacityBytes,
       usedBytes: row.bytes,
+      footprintBytes: row.footprint,
       logicalBytes: row.logical,
       chunks: row.chunks,
       ...(live?.readMBps !== undefined ? { readMBps: live.readMBps } : {}),

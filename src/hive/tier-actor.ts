@@ -20,7 +20,7 @@ import { RamSlabs, RamTier, type RamLocation, type RamSlabsShared } from '../tie
 
 interface ArgBase {
   readonly name: string;
-  /** One i32: bumping it (Atomics.notify) ends this actor's worker thread at once (tests, chaos). */
+  /** Two i32s (kills asked for, carried out): bumping the first (Atomics.notify) ends this actor's worker thread at once (tests, chaos). */
   readonly kill?: SharedArrayBuffer;
 }
 
@@ -75,21 +75,32 @@ interface AtomicsWaitAsync {
   waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
-/** In a worker thread: end the thread when the kill word changes (a crash as abrupt as a segfault). */
+/**
+ * In a worker thread: end the thread when a kill is asked for (a crash as
+ * abrupt as a segfault). `kill` holds two words: kills asked for
+ * (hive.debug.killTier) and kills carried out. A kill asked for while no
+ * incarnation was armed (the actor restarting) ends the next one as soon as
+ * it arms, so every kill ends exactly one incarnation and none is lost.
+ */
 function armKillSwitch(kill: SharedArrayBuffer | undefined): () => void {
   if (!kill || isMainThread) return () => {};
   const word = new Int32Array(kill);
+  const die = (): never => {
+    Atomics.add(word, 1, 1);
+    process.exit(70);
+  };
   const seen = Atomics.load(word, 0);
+  if (seen !== Atomics.load(word, 1)) die();
   let armed = true;
   const wait = (): void => {
     const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(word, 0, seen);
     if (!w.async) {
-      if (armed) process.exit(70);
+      if (armed) die();
       return;
     }
     void w.value.then(() => {
       if (!armed) return;
-      if (Atomics.load(word, 0) !== seen) process.exit(70);
+      if (Atomics.load(word, 0) !== seen) die();
       else wait(); // woken without a change (disarm from another incarnation): wait again
     });
   };

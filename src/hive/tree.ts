@@ -65,7 +65,7 @@ export function buildTree(o: ResolvedOptions, gpuBudgetOnly: boolean, codecs: Ch
   let slabs: RamSlabs | undefined;
   const children: ChildSpec[] = [];
   for (const t of o.tiers) {
-    const kill = new SharedArrayBuffer(4);
+    const kill = new SharedArrayBuffer(8); // kills asked for, kills carried out (tier-actor.ts)
     kills.set(t.kind, kill);
     let arg: TierActorArg;
     if (t.kind === 'ram') {

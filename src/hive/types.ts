@@ -110,8 +110,14 @@ export interface TierReport {
   name: string;
   kind: TierKind;
   capacityBytes: number;
-  /** Physical (encoded) bytes held. */
+  /** Physical (encoded) bytes held: the blobs' own bytes. */
   usedBytes: number;
+  /**
+   * Bytes of the tier the blobs really take, what its budget is checked
+   * against: on the RAM tier each blob's whole power-of-two block (header
+   * and key included), elsewhere `usedBytes`.
+   */
+  footprintBytes: number;
   /** Logical (uncompressed) bytes of the chunks held: the effective capacity in use. */
   logicalBytes: number;
   chunks: number;

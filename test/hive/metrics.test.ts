@@ -5,7 +5,7 @@ import { hiveMetrics } from '../../src/hive/metrics.js';
 import type { HiveEvent, HiveStats, TierReport } from '../../src/hive/types.js';
 
 function tierReport(over: Partial<TierReport> & Pick<TierReport, 'name' | 'kind'>): TierReport {
-  return { capacityBytes: 1 << 20, usedBytes: 0, logicalBytes: 0, chunks: 0, restarts: 0, up: true, ...over };
+  return { capacityBytes: 1 << 20, usedBytes: 0, footprintBytes: over.usedBytes ?? 0, logicalBytes: 0, chunks: 0, restarts: 0, up: true, ...over };
 }
 
 /** A stand-in with the Hive's stats()/on() shape; tests change `stats` and emit events. */
@@ -16,7 +16,7 @@ function fakeHive() {
       tensors: 2,
       chunks: 3,
       tiers: [
-        tierReport({ name: 'ram', kind: 'ram', usedBytes: 1000, logicalBytes: 4000, chunks: 2 }),
+        tierReport({ name: 'ram', kind: 'ram', usedBytes: 1000, footprintBytes: 4096, logicalBytes: 4000, chunks: 2 }),
         tierReport({ name: 'disk', kind: 'disk', capacityBytes: 1 << 30, usedBytes: 500, logicalBytes: 2000, chunks: 1 }),
       ],
       moves: 4,
@@ -61,6 +61,9 @@ describe('hiveMetrics', () => {
     const text = await m.text();
     expect(text).toContain('# TYPE tensorhive_tier_physical_bytes gauge');
     expect(sample(text, 'tensorhive_tier_physical_bytes', '{tier="ram",kind="ram"}')).toBe(1000);
+    expect(text).toContain('# TYPE tensorhive_tier_footprint_bytes gauge');
+    expect(sample(text, 'tensorhive_tier_footprint_bytes', '{tier="ram",kind="ram"}')).toBe(4096);
+    expect(sample(text, 'tensorhive_tier_footprint_bytes', '{tier="disk",kind="disk"}')).toBe(500);
     expect(sample(text, 'tensorhive_tier_logical_bytes', '{tier="ram",kind="ram"}')).toBe(4000);
     expect(sample(text, 'tensorhive_tier_capacity_bytes', '{tier="disk",kind="disk"}')).toBe(1 << 30);
     expect(sample(text, 'tensorhive_tier_chunks', '{tier="disk",kind="disk"}')).toBe(1);
@@ -155,6 +158,10 @@ describe('hiveMetrics on a real Hive', () => {
       const ram = stats.tiers.find((t) => t.kind === 'ram')!;
       expect(ram.usedBytes).toBeGreaterThan(0);
       expect(sample(text, 'tensorhive_tier_physical_bytes', '{tier="ram",kind="ram"}')).toBe(ram.usedBytes);
+      // One q8_0 blob of ~17 KB in one power-of-two RAM block: the footprint is that block.
+      expect(ram.footprintBytes).toBeGreaterThan(ram.usedBytes);
+      expect(ram.footprintBytes & (ram.footprintBytes - 1)).toBe(0);
+      expect(sample(text, 'tensorhive_tier_footprint_bytes', '{tier="ram",kind="ram"}')).toBe(ram.footprintBytes);
       expect(sample(text, 'tensorhive_tier_logical_bytes', '{tier="ram",kind="ram"}')).toBe(64 * 64 * 4);
       expect(sample(text, 'tensorhive_ops_total', '{op="put"}')).toBe(1);
       expect(sample(text, 'tensorhive_op_bytes_total', '{op="put"}')).toBe(64 * 64 * 4);

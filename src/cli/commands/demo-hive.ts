@@ -160,7 +160,7 @@ async function runHiveDemo(o: HiveDemoOptions): Promise<HiveDemoResult> {
     say(verifyTable(checks));
 
     const stats: HiveStats = await hive.stats();
-    say('\nphysical vs effective (logical) capacity per tier');
+    say('\ncapacity per tier: bytes taken (RAM: whole blocks) and stored vs effective (logical)');
     say(capacityTable(stats));
     const seconds = (performance.now() - t0) / 1000;
     const metricsText = await metrics.text();

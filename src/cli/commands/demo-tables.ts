@@ -43,17 +43,20 @@ export function capacityTable(stats: HiveStats): string {
   const rows = stats.tiers.map((t) => [
     t.kind,
     formatBytes(t.capacityBytes),
+    // Taken: what the budget is checked against (the RAM tier's whole blocks); physical: the blobs' own bytes.
+    formatBytes(t.footprintBytes),
     formatBytes(t.usedBytes),
     formatBytes(t.logicalBytes),
     t.usedBytes === 0 ? '-' : `${(t.logicalBytes / t.usedBytes).toFixed(2)}×`,
-    // Effective capacity: the budget at the compression ratio reached so far.
-    t.usedBytes === 0 ? '-' : formatBytes(Math.round((t.capacityBytes * t.logicalBytes) / t.usedBytes)),
+    // Effective capacity: the budget at the ratio of weights to bytes taken reached so far.
+    t.footprintBytes === 0 ? '-' : formatBytes(Math.round((t.capacityBytes * t.logicalBytes) / t.footprintBytes)),
     t.chunks,
     t.restarts,
     t.up ? 'up' : 'DOWN',
   ]);
+  const taken = stats.tiers.reduce((a, t) => a + t.footprintBytes, 0);
   const used = stats.tiers.reduce((a, t) => a + t.usedBytes, 0);
   const logical = stats.tiers.reduce((a, t) => a + t.logicalBytes, 0);
-  rows.push(['all', '', formatBytes(used), formatBytes(logical), used === 0 ? '-' : `${(logical / used).toFixed(2)}×`, '', stats.chunks, stats.restarts, '']);
-  return table(['tier', 'budget', 'physical', 'logical', 'ratio', 'effective budget', 'chunks', 'restarts', 'state'], rows);
+  rows.push(['all', '', formatBytes(taken), formatBytes(used), formatBytes(logical), used === 0 ? '-' : `${(logical / used).toFixed(2)}×`, '', stats.chunks, stats.restarts, '']);
+  return table(['tier', 'budget', 'taken', 'physical', 'logical', 'ratio', 'effective budget', 'chunks', 'restarts', 'state'], rows);
 }
