@@ -4,27 +4,11 @@
  * power-of-two blocks), and every policy view the hive builds counts RAM
  * chunks at their block size.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Hive } from '../../src/hive/index.js';
-import type { HiveOptions } from '../../src/hive/index.js';
+import { describe, expect, it } from 'vitest';
 import { ramBlockBytes } from '../../src/tiers/ram/index.js';
-import { tempDir } from '../helpers/tmp.js';
-import { gaussian } from './fixtures.js';
+import { gaussian, hiveStarter } from './fixtures.js';
 
-const open: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of open.splice(0)) await c();
-});
-
-async function start(options: HiveOptions): Promise<Hive> {
-  const { dir, cleanup } = await tempDir('tensorhive-footprint-');
-  const hive = await Hive.start({ dir, workers: false, ...options });
-  open.push(async () => {
-    await hive.stop();
-    await cleanup();
-  });
-  return hive;
-}
+const start = hiveStarter('tensorhive-footprint-', { workers: false });
 
 describe('hive footprints', () => {
   it('stats() reports RAM blocks taken beside blob bytes; disk takes its blob bytes', async () => {

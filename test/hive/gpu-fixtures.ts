@@ -1,32 +1,16 @@
 /** Shared by the GPU lease tests: a probe, hives that clean up after themselves, and buffer readback. */
-import { afterEach } from 'vitest';
-import { Hive } from '../../src/hive/index.js';
-import type { HiveOptions } from '../../src/hive/index.js';
 import type { GpuLease } from '../../src/hive/types.js';
 import { DeviceBlobStore } from '../../src/tiers/gpu/device-store.js';
 import { openGpuDevice } from '../../src/tiers/gpu/index.js';
-import { tempDir } from '../helpers/tmp.js';
+import { hiveStarter } from './fixtures.js';
 
 export const probe = await openGpuDevice();
 if (probe.ok) probe.gpu.close();
 /** Why no device opened ('' when one did). */
 export const noGpuReason = probe.ok ? '' : probe.reason;
 
-const open: Array<{ hive: Hive; cleanup: () => Promise<void> }> = [];
-
-export async function startHive(options: HiveOptions = {}): Promise<Hive> {
-  const { dir, cleanup } = await tempDir('tensorhive-gpu-lease-');
-  const hive = await Hive.start({ dir, workers: false, ...options });
-  open.push({ hive, cleanup });
-  return hive;
-}
-
-afterEach(async () => {
-  for (const { hive, cleanup } of open.splice(0)) {
-    await hive.stop();
-    await cleanup();
-  }
-});
+/** Hives stopped (and their directories removed) after each test. */
+export const startHive = hiveStarter('tensorhive-gpu-lease-', { workers: false });
 
 /** The lease buffer's bytes, read back from the device. */
 export function readLease(lease: GpuLease): Promise<Uint8Array> {

@@ -3,32 +3,17 @@
  * without their start-up cost): round trips, streaming, placement under small
  * budgets, leases, integrity, bad input.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArgumentError, CapacityError, IntegrityError, TensorhiveError } from '../../src/errors/index.js';
 import { Hive } from '../../src/hive/index.js';
-import type { HiveEvent, HiveOptions } from '../../src/hive/index.js';
+import type { HiveEvent } from '../../src/hive/index.js';
 import { offloadToDisk } from '../../src/scheduler/index.js';
 import { sqnrDb } from '../../src/tensor/stats.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { tempDir } from '../helpers/tmp.js';
-import { gaussian, sameBytes } from './fixtures.js';
+import { gaussian, hiveStarter, sameBytes } from './fixtures.js';
 
 const KiB = 1024;
-const open: Array<{ hive: Hive; cleanup: () => Promise<void> }> = [];
-
-async function start(options: HiveOptions = {}): Promise<Hive> {
-  const { dir, cleanup } = await tempDir('tensorhive-hive-');
-  const hive = await Hive.start({ dir, workers: false, ...options });
-  open.push({ hive, cleanup });
-  return hive;
-}
-
-afterEach(async () => {
-  for (const { hive, cleanup } of open.splice(0)) {
-    await hive.stop();
-    await cleanup();
-  }
-});
+const start = hiveStarter('tensorhive-hive-', { workers: false });
 
 describe('hive put/get', () => {
   it('round-trips raw and lossless codecs bit-exactly for several dtypes', async () => {

@@ -6,29 +6,14 @@
  * and tier (or is repaired from another copy), and a torn copy is not
  * reported as damage.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/errors/index.js';
-import { Hive, type HiveEvent, type HiveOptions } from '../../src/hive/index.js';
+import { Hive, type HiveEvent } from '../../src/hive/index.js';
 import { blobOffset } from '../../src/tiers/ram/record.js';
 import { offsetOf, slabOf } from '../../src/tiers/ram/pool.js';
-import { tempDir } from '../helpers/tmp.js';
-import { gaussian, sameBytes } from './fixtures.js';
+import { gaussian, hiveStarter, sameBytes } from './fixtures.js';
 
-const open: Array<{ hive: Hive; cleanup: () => Promise<void> }> = [];
-
-async function start(options: HiveOptions): Promise<Hive> {
-  const { dir, cleanup } = await tempDir('tensorhive-fast-');
-  const hive = await Hive.start({ dir, prefetch: 0, ...options });
-  open.push({ hive, cleanup });
-  return hive;
-}
-
-afterEach(async () => {
-  for (const { hive, cleanup } of open.splice(0)) {
-    await hive.stop();
-    await cleanup();
-  }
-});
+const start = hiveStarter('tensorhive-fast-', { prefetch: 0 });
 
 /** Flip one bit of the blob stored under `tierKey`, in place in the slab. */
 function damageInSlab(hive: Hive, tierKey: string, at: number): void {
