@@ -1,11 +1,17 @@
 /**
  * Kernel benchmark: decode to f32, native vs the TS reference, each as a
- * ratio to memcpy of the same f32 output bytes measured in the same run; and
- * the fused mat-vec kernels as effective bandwidth over the compressed
- * weight bytes ÷ a plain streaming read of the same number of bytes
- * (Buffer#indexOf over written memory: a memchr), plus the speed-up over
- * decode-then-multiply (native decode into a reused f32 buffer, then a TS
- * f32 mat-vec). One thread. `npx tsx bench/kernels.ts --json` prints JSON.
+ * ratio to memcpy of the same f32 output bytes; and the fused mat-vec
+ * kernels as effective bandwidth over the compressed weight bytes ÷ a plain
+ * streaming read of the same number of bytes (Buffer#indexOf over written
+ * memory: a memchr), plus the speed-up over decode-then-multiply (native
+ * decode into a reused f32 buffer, then a TS f32 mat-vec). One thread.
+ *
+ * Every ratio is measured interleaved: a kernel and its baseline take turns
+ * (`rounds` rounds, each the best time over a short window, the order
+ * reversed every other round) and the ratio is the median of the per-round
+ * ratios — so both sides see the same load. A baseline measured once up
+ * front made every ratio hostage to that one moment (a read once ran at
+ * 1.2 GB/s under load). `npx tsx bench/kernels.ts --json` prints JSON.
  */
 import { best } from '../src/jobs/bench-codecs.js';
 import { pathToFileURL } from 'node:url';
@@ -101,6 +107,9 @@ export interface LosslessEncodeRow {
 export interface KernelsBench {
   native: { loaded: boolean; level: string; reason?: string };
   elements: number;
+  /** How every ratio was measured: `rounds` interleaved rounds, each side the best over `windowMs`; ratios are medians of per-round ratios. */
+  method: { rounds: number; windowMs: number };
+  /** Medians over every round of every row that used the baseline. */
   baseline: { memcpyMBps: number; streamReadMBps: number; streamReadInCacheMBps: number; llcBytes: number; outOfCacheBytes: number };
   decode: DecodeBenchRow[];
   decodeHalf: HalfDecodeBenchRow[];
@@ -111,8 +120,10 @@ export interface KernelsBench {
 }
 
 export interface KernelsBenchOptions {
-  /** Minimum time per measurement in ms (default 150). */
+  /** Time per measurement in ms (default 150), split over the interleaved rounds. */
   minTimeMs?: number;
+  /** Interleaved rounds per ratio (default 5; at least 1). */
+  rounds?: number;
   /** Values decoded per call (default 2^22: 16 MiB of f32, past the caches). */
   elements?: number;
   clock?: Clock;
@@ -161,6 +172,33 @@ function randomBlocks(type: number, blocks: number, rng: Rng): Uint8Array {
   return p;
 }
 
+/**
+ * Interleaved timing: `rounds` rounds, each taking every fn's best ms over a
+ * `windowMs` window, the order reversed every other round, so a kernel and
+ * its baseline see the same load. Returns each fn's per-round ms.
+ */
+function interleave(clock: Clock, windowMs: number, rounds: number, fns: readonly (() => void)[]): number[][] {
+  const ms = fns.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < fns.length; k++) {
+      const i = r % 2 === 0 ? k : fns.length - 1 - k;
+      ms[i].push(best(clock, windowMs, fns[i]));
+    }
+  }
+  return ms;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median over rounds of num[r] ÷ den[r] (times of the same round). */
+function ratio(num: readonly number[], den: readonly number[]): number {
+  return median(num.map((v, r) => v / den[r]));
+}
+
 function tsMatVec(w: Float32Array, rows: number, cols: number, x: Float32Array, y: Float32Array): void {
   for (let r = 0; r < rows; r++) {
     let s = 0;
@@ -173,27 +211,32 @@ function tsMatVec(w: Float32Array, rows: number, cols: number, x: Float32Array, 
 export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
   const clock = options.clock ?? new SystemClock();
   const minMs = options.minTimeMs ?? 150;
+  const rounds = Math.max(1, Math.floor(options.rounds ?? 5));
+  const windowMs = minMs / rounds;
+  const timed = (fns: readonly (() => void)[]): number[][] => interleave(clock, windowMs, rounds, fns);
   const n = options.elements ?? 1 << 22;
   const rng = new Rng(7);
   const status = nativeStatus();
   const on = setNativeKernels(true);
   const out = new Float32Array(n);
   const copySrc = rng.normalArray(n);
-  const memcpyMs = best(clock, minMs, () => out.set(copySrc));
-  const memcpyMBps = (4 * n) / MB / (memcpyMs / 1000);
+  const memcpy = (): void => out.set(copySrc);
+  const memcpyMs: number[] = [];
   const rate = (ms: number): number => (4 * n) / MB / (ms / 1000);
 
   const decode: DecodeBenchRow[] = [];
   const row = (codec: string, nativeFn: (() => void) | undefined, tsFn: () => void): void => {
-    const nativeMBps = nativeFn ? rate(best(clock, minMs, nativeFn)) : null;
-    const tsMBps = rate(best(clock, minMs, tsFn));
+    const t = timed(nativeFn ? [memcpy, tsFn, nativeFn] : [memcpy, tsFn]);
+    const [mc, ts] = t;
+    const nat = nativeFn ? t[2] : null;
+    memcpyMs.push(...mc);
     decode.push({
       codec,
-      nativeMBps,
-      tsMBps,
-      speedup: nativeMBps === null ? null : nativeMBps / tsMBps,
-      nativeVsMemcpy: nativeMBps === null ? null : nativeMBps / memcpyMBps,
-      tsVsMemcpy: tsMBps / memcpyMBps,
+      nativeMBps: nat && rate(median(nat)),
+      tsMBps: rate(median(ts)),
+      speedup: nat && ratio(ts, nat),
+      nativeVsMemcpy: nat && ratio(mc, nat),
+      tsVsMemcpy: ratio(mc, ts),
     });
   };
 
@@ -265,8 +308,8 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
       for (let k = 0; k < 3; k++) (dec(), tsDec());
       row(label, kernels.huffmanDecode && dec, tsDec);
       const enc = (): void => void byteplane.encode(t, p);
-      const nativeEnc = on ? rate(best(clock, minMs, enc)) : null;
-      losslessEncode.push({ codec: label, nativeMBps: nativeEnc, tsMBps: rate(best(clock, minMs, () => reference(enc))), ratio: payload.length / t.bytes.length });
+      const [tsEnc, nativeEnc] = timed(on ? [() => reference(enc), enc] : [() => reference(enc)]);
+      losslessEncode.push({ codec: label, nativeMBps: nativeEnc ? rate(median(nativeEnc)) : null, tsMBps: rate(median(tsEnc)), ratio: payload.length / t.bytes.length });
     }
   }
   // Decode straight to f16/bf16 (output bytes vs memcpy of as many bytes).
@@ -274,17 +317,16 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
   if (on) {
     const half = new Uint16Array(n);
     const halfSrc = new Uint16Array(n).fill(0x3c00);
-    const memcpy16 = (2 * n) / MB / (best(clock, minMs, () => half.set(halfSrc)) / 1000);
+    const memcpy16 = (): void => half.set(halfSrc);
     const narrow = { F16: f32ToF16Bits, BF16: f32ToBf16Bits };
     const halfRow = (codec: string, to: 'F16' | 'BF16', direct: () => void, f32Decode: () => void): void => {
-      const ms = best(clock, minMs, direct);
-      const slowMs = best(clock, minMs, () => {
+      const [mc, slow, ms] = timed([memcpy16, () => {
         f32Decode();
         const f = narrow[to];
         for (let i = 0; i < n; i++) half[i] = f(out[i]);
-      });
-      const MBps = (2 * n) / MB / (ms / 1000);
-      decodeHalf.push({ codec, to, nativeMBps: MBps, nativeVsMemcpy: MBps / memcpy16, speedupVsDecodeThenNarrow: slowMs / ms });
+      }, direct]);
+      const MBps = (2 * n) / MB / (median(ms) / 1000);
+      decodeHalf.push({ codec, to, nativeMBps: MBps, nativeVsMemcpy: ratio(mc, ms), speedupVsDecodeThenNarrow: ratio(slow, ms) });
     };
     for (const type of [8, 2, 12, 14]) {
       const payload = randomBlocks(type, n / NATIVE_GGML[type].qk, rng);
@@ -313,12 +355,14 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
   // The bytes must be written first: a never-touched Buffer.alloc is the
   // kernel's shared zero page, so memchr over it reads one 4 KiB page from L1
   // over and over (that inflated this baseline ~2.5× before: 39 vs ~15 GB/s).
-  const readRate = (bytes: number): number => {
-    const ones = Buffer.alloc(bytes, 1);
-    return bytes / MB / (best(clock, minMs, () => ones.indexOf(0)) / 1000);
-  };
-  const streamReadInCacheMBps = on ? readRate(4096 * 4352) : 0;
-  const streamReadMBps = on ? readRate(bigBytes) : 0;
+  // Both reads are timed interleaved with the kernels they are compared to.
+  const smallReadBytes = 4096 * 4352;
+  const onesSmall = on ? Buffer.alloc(smallReadBytes, 1) : Buffer.alloc(0);
+  const onesBig = on ? Buffer.alloc(bigBytes, 1) : Buffer.alloc(0);
+  const readSmall = (): void => void onesSmall.indexOf(0);
+  const readBig = (): void => void onesBig.indexOf(0);
+  const readSmallMs: number[] = [];
+  const readBigMs: number[] = [];
   const fused: FusedBenchRow[] = [];
   const fusedBatch: FusedBatchRow[] = [];
   type Mv = (w: Uint8Array, rows: number, act: 'int8' | 'f32', batch: number) => void;
@@ -326,27 +370,34 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     const small = make(4096);
     const bigRows = Math.max(1, Math.floor(bigBytes / bytesPerRow));
     const big = make(bigRows);
-    const dtmMs = best(clock, minMs, () => {
+    const dtm = (): void => {
       decodeFn(small);
       tsMatVec(wf32, 4096, cols, x, ys);
-    });
-    for (const act of acts) {
-      const smallMs = best(clock, minMs, () => mv(small, 4096, act, 1));
-      const bigMs = best(clock, minMs, () => mv(big, bigRows, act, 1));
+    };
+    // In cache: [read, each activation kind, decode-then-multiply]; out of cache: [read, each kind].
+    const [rs, ...inCache] = timed([readSmall, ...acts.map((act) => () => mv(small, 4096, act, 1)), dtm]);
+    const dtmMs = inCache.pop()!;
+    const [rb, ...outOfCache] = timed([readBig, ...acts.map((act) => () => mv(big, bigRows, act, 1))]);
+    readSmallMs.push(...rs);
+    readBigMs.push(...rb);
+    acts.forEach((act, k) => {
+      const bigMs = outOfCache[k];
+      const smallMs = inCache[k];
       // All compressed bytes read (NF4: codes and the f32 absmax).
-      const GBps = (bigRows * bytesPerRow) / 1e9 / (bigMs / 1000);
+      const bigW = bigRows * bytesPerRow;
       fused.push({
-        codec, activations: act, rows: bigRows, cols, GBps,
-        bandwidthRatio: (GBps * 1000) / streamReadMBps,
-        bandwidthRatioInCache: (4096 * bytesPerRow) / MB / (smallMs / 1000) / streamReadInCacheMBps,
-        speedupVsDecodeThenMultiply: dtmMs / smallMs,
+        codec, activations: act, rows: bigRows, cols,
+        GBps: bigW / 1e9 / (median(bigMs) / 1000),
+        bandwidthRatio: (bigW / bigBytes) * ratio(rb, bigMs),
+        bandwidthRatioInCache: ((4096 * bytesPerRow) / smallReadBytes) * ratio(rs, smallMs),
+        speedupVsDecodeThenMultiply: ratio(dtmMs, smallMs),
       });
-      if (act !== acts[0]) continue;
-      for (const batch of [2, 4, 8]) {
-        const ms = best(clock, minMs, () => mv(big, bigRows, act, batch));
-        fusedBatch.push({ codec, batch, speedupPerVector: bigMs / (ms / batch) });
-      }
-    }
+    });
+    const batches = [1, 2, 4, 8];
+    const perBatch = timed(batches.map((batch) => () => mv(big, bigRows, acts[0], batch)));
+    batches.forEach((batch, k) => {
+      if (k > 0) fusedBatch.push({ codec, batch, speedupPerVector: ratio(perBatch[0].map((ms) => ms * batch), perBatch[k]) });
+    });
   };
   if (on) {
     for (const c of CODECS) {
@@ -391,16 +442,24 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     const dst = new Uint8Array((m / g.qk) * g.bytes);
     const gbps = (ms: number, values: number): number => (4 * values) / 1e9 / (ms / 1000);
     const k = kernels.quantize[type];
-    const nativeGBps = k ? gbps(best(clock, minMs, () => k(src, dst)), m) : null;
     const tsValues = g.qk === 256 ? Math.min(m, 1 << 15) : m;
-    const tsGBps = gbps(best(clock, minMs, () => ref(src.subarray(0, tsValues), dst.subarray(0, (tsValues / g.qk) * g.bytes))), tsValues);
-    encode.push({ codec: g.name, nativeGBps, tsGBps, ggmlRefGBps: GGML_REF_ENCODE_GBPS[type] ?? null });
+    const tsFn = (): void => void ref(src.subarray(0, tsValues), dst.subarray(0, (tsValues / g.qk) * g.bytes));
+    const [tsMs, nativeMs] = timed(k ? [tsFn, () => void k(src, dst)] : [tsFn]);
+    encode.push({ codec: g.name, nativeGBps: nativeMs ? gbps(median(nativeMs), m) : null, tsGBps: gbps(median(tsMs), tsValues), ggmlRefGBps: GGML_REF_ENCODE_GBPS[type] ?? null });
   }
 
+  const mbps = (bytes: number, ms: number[]): number => (ms.length ? bytes / MB / (median(ms) / 1000) : 0);
   return {
     native: { loaded: status.loaded, level: kernelLevel(), ...(status.reason ? { reason: status.reason } : {}) },
     elements: n,
-    baseline: { memcpyMBps, streamReadMBps, streamReadInCacheMBps, llcBytes: llc, outOfCacheBytes: bigBytes },
+    method: { rounds, windowMs },
+    baseline: {
+      memcpyMBps: mbps(4 * n, memcpyMs),
+      streamReadMBps: mbps(bigBytes, readBigMs),
+      streamReadInCacheMBps: mbps(smallReadBytes, readSmallMs),
+      llcBytes: llc,
+      outOfCacheBytes: bigBytes,
+    },
     decode,
     decodeHalf,
     fused,
@@ -412,10 +471,14 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
-  const r = kernelsBench({ minTimeMs: quick ? 30 : 150, elements: quick ? 1 << 20 : 1 << 22 });
+  const arg = (name: string): number | undefined => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+  };
+  const r = kernelsBench({ minTimeMs: quick ? 30 : 150, elements: quick ? 1 << 20 : 1 << 22, rounds: arg('--rounds') ?? (quick ? 3 : 5) });
   if (process.argv.includes('--json')) console.log(JSON.stringify(r));
   else {
-    console.log(`native: ${r.native.loaded ? r.native.level : `missing (${r.native.reason})`}; memcpy ${r.baseline.memcpyMBps.toFixed(0)} MB/s`);
+    console.log(`native: ${r.native.loaded ? r.native.level : `missing (${r.native.reason})`}; memcpy ${r.baseline.memcpyMBps.toFixed(0)} MB/s; ratios: medians of ${r.method.rounds} interleaved rounds`);
     console.table(r.decode.map((d) => ({ ...d, nativeMBps: d.nativeMBps?.toFixed(0), tsMBps: d.tsMBps.toFixed(0) })));
     console.table(r.decodeHalf);
     console.log('byteplane encode, MB/s of input:');

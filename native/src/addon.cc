@@ -63,18 +63,17 @@ struct Geometry {
   int qk, bytes;
   DequantFn dq;
   MatvecFn mv;
-  QuantFn qz;
 };
 
 bool GeometryOf(int kind, const KernelSet& k, Geometry* g) {
   switch (kind) {
-    case K_Q8_0: *g = {QK32, Q8_0_BYTES, k.q8_0, k.mv_q8_0, k.qz_q8_0}; return true;
-    case K_Q4_0: *g = {QK32, Q4_0_BYTES, k.q4_0, k.mv_q4_0, k.qz_q4_0}; return true;
-    case K_Q4_1: *g = {QK32, Q4_1_BYTES, k.q4_1, nullptr, nullptr}; return true;
-    case K_Q5_0: *g = {QK32, Q5_0_BYTES, k.q5_0, nullptr, nullptr}; return true;
-    case K_Q5_1: *g = {QK32, Q5_1_BYTES, k.q5_1, nullptr, nullptr}; return true;
-    case K_Q4_K: *g = {QK_K, Q4_K_BYTES, k.q4_k, k.mv_q4_k, nullptr}; return true;
-    case K_Q6_K: *g = {QK_K, Q6_K_BYTES, k.q6_k, nullptr, nullptr}; return true;
+    case K_Q8_0: *g = {QK32, Q8_0_BYTES, k.q8_0, k.mv_q8_0}; return true;
+    case K_Q4_0: *g = {QK32, Q4_0_BYTES, k.q4_0, k.mv_q4_0}; return true;
+    case K_Q4_1: *g = {QK32, Q4_1_BYTES, k.q4_1, nullptr}; return true;
+    case K_Q5_0: *g = {QK32, Q5_0_BYTES, k.q5_0, nullptr}; return true;
+    case K_Q5_1: *g = {QK32, Q5_1_BYTES, k.q5_1, nullptr}; return true;
+    case K_Q4_K: *g = {QK_K, Q4_K_BYTES, k.q4_k, k.mv_q4_k}; return true;
+    case K_Q6_K: *g = {QK_K, Q6_K_BYTES, k.q6_k, nullptr}; return true;
     default: return false;
   }
 }

@@ -83,7 +83,6 @@ struct KernelSet {
   Nf4Fn nf4;
   MatvecFn mv_q8_0, mv_q4_0, mv_q4_k;
   Nf4MatvecFn mv_nf4;
-  QuantFn qz_q8_0, qz_q4_0;
   MatmulQ8Fn mq_q8_0, mq_q4_0, mq_q4_k;
   Int8Fn int8;
   LutFn lut;

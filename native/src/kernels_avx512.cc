@@ -272,7 +272,7 @@ int64_t mq_q4_k(const uint8_t* w, int64_t rows, int64_t nbr, const ActQ8* x, int
 const KernelSet kAvx512 = {
     "avx512", avx512::dq_q8_0, avx512::dq_q4_0, avx512::dq_q4_1, avx512::dq_q5_0, avx512::dq_q5_1,
     avx512::dq_q4_k, avx512::dq_q6_k, avx512::cast_f16, avx512::cast_bf16, avx512::dq_nf4,
-    avx2::mv_q8_0, avx2::mv_q4_0, avx2::mv_q4_k, avx2::mv_nf4, scalar::qz_q8_0, scalar::qz_q4_0,
+    avx2::mv_q8_0, avx2::mv_q4_0, avx2::mv_q4_k, avx2::mv_nf4,
     avx512::mq_q8_0, avx512::mq_q4_0, avx512::mq_q4_k,
     avx512::dq_int8, avx512::dq_lut,
 };

@@ -164,7 +164,7 @@ namespace th {
 const KernelSet kScalar = {
     "scalar", scalar::dq_q8_0, scalar::dq_q4_0, scalar::dq_q4_1, scalar::dq_q5_0, scalar::dq_q5_1,
     scalar::dq_q4_k, scalar::dq_q6_k, scalar::cast_f16, scalar::cast_bf16, scalar::dq_nf4,
-    scalar::mv_q8_0, scalar::mv_q4_0, scalar::mv_q4_k, scalar::mv_nf4, scalar::qz_q8_0, scalar::qz_q4_0,
+    scalar::mv_q8_0, scalar::mv_q4_0, scalar::mv_q4_k, scalar::mv_nf4,
     scalar::mq_q8_0, scalar::mq_q4_0, scalar::mq_q4_k,
     scalar::dq_int8, scalar::dq_lut,
 };

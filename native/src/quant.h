@@ -24,9 +24,11 @@ int64_t q6_k_scalar(const float* src, uint8_t* dst, int64_t nb);
 int64_t q8_0_avx2(const float* src, uint8_t* dst, int64_t nb);
 int64_t q4_0_avx2(const float* src, uint8_t* dst, int64_t nb);
 int64_t q4_k_avx2(const float* src, uint8_t* dst, int64_t nb);
+int64_t q6_k_avx2(const float* src, uint8_t* dst, int64_t nb);
 int64_t q8_0_avx512(const float* src, uint8_t* dst, int64_t nb);
 int64_t q4_0_avx512(const float* src, uint8_t* dst, int64_t nb);
 int64_t q4_k_avx512(const float* src, uint8_t* dst, int64_t nb);
+int64_t q6_k_avx512(const float* src, uint8_t* dst, int64_t nb);
 #endif
 }  // namespace qz
 }  // namespace th

@@ -146,7 +146,17 @@ TH_AVX2 inline Vf level(Vf f, float nmax) {
   return _mm256_cvtepi32_ps(l);
 }
 TH_AVX2 inline void storev(float* p, Vf v) { _mm256_storeu_ps(p, v); }
+TH_AVX2 inline Vf gather16(const float* p) {
+  return _mm256_i32gather_ps(p, _mm256_setr_epi32(0, 16, 32, 48, 64, 80, 96, 112), 4);
+}
+TH_AVX2 inline Vf level6(Vf f) {
+  const __m256i bits = _mm256_castps_si256(_mm256_add_ps(f, _mm256_set1_ps(12582912.f)));
+  __m256i l = _mm256_sub_epi32(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x00400000));
+  l = _mm256_min_epi32(_mm256_max_epi32(l, _mm256_set1_epi32(-32)), _mm256_set1_epi32(31));
+  return _mm256_cvtepi32_ps(l);
+}
 #include "quant_k_lanes.inc"
+#include "quant_k6_lanes.inc"
 #undef LANES_TARGET
 }  // namespace
 
@@ -162,6 +172,19 @@ TH_AVX2 int64_t q4_k_avx2(const float* src, uint8_t* dst, int64_t nb) {
       if (mins[j] > max_min) max_min = mins[j];
     }
     if (!q4_k_finish(src, dst, scales, mins, max_scale, max_min, L)) return i + 1;
+  }
+  return 0;
+}
+
+// Q6_K: 16 sub-blocks of 16, two passes of 8 lanes per super-block.
+TH_AVX2 int64_t q6_k_avx2(const float* src, uint8_t* dst, int64_t nb) {
+  int8_t L[QK_K];
+  float scales[16];
+  for (int64_t i = 0; i < nb; i++, src += QK_K, dst += Q6_K_BYTES) {
+    if (!finite_block(src, QK_K)) return i + 1;
+    q6k_fit_lanes(src, scales, L);
+    q6k_fit_lanes(src + 128, scales + 8, L + 128);
+    if (!q6_k_finish(src, dst, scales, L)) return i + 1;
   }
   return 0;
 }

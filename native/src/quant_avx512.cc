@@ -131,7 +131,19 @@ TH_AVX512 inline Vf level(Vf f, float nmax) {
   return _mm512_cvtepi32_ps(l);
 }
 TH_AVX512 inline void storev(float* p, Vf v) { _mm512_storeu_ps(p, v); }
+TH_AVX512 inline Vf gather16(const float* p) {
+  const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                         _mm512_set1_epi32(16));
+  return _mm512_i32gather_ps(idx, p, 4);
+}
+TH_AVX512 inline Vf level6(Vf f) {
+  const __m512i bits = _mm512_castps_si512(_mm512_add_ps(f, _mm512_set1_ps(12582912.f)));
+  __m512i l = _mm512_sub_epi32(_mm512_and_si512(bits, _mm512_set1_epi32(0x007fffff)), _mm512_set1_epi32(0x00400000));
+  l = _mm512_min_epi32(_mm512_max_epi32(l, _mm512_set1_epi32(-32)), _mm512_set1_epi32(31));
+  return _mm512_cvtepi32_ps(l);
+}
 #include "quant_k_lanes.inc"
+#include "quant_k6_lanes.inc"
 #undef LANES_TARGET
 }  // namespace
 
@@ -157,6 +169,18 @@ TH_AVX512 int64_t q4_k_avx512(const float* src, uint8_t* dst, int64_t nb) {
   if (i < nb) {  // an odd last super-block: 8 lanes
     const int64_t st = q4_k_avx2(src, dst, 1);
     if (st != 0) return i + st;
+  }
+  return 0;
+}
+
+// Q6_K: 16 sub-blocks of 16, one pass of 16 lanes per super-block.
+TH_AVX512 int64_t q6_k_avx512(const float* src, uint8_t* dst, int64_t nb) {
+  int8_t L[QK_K];
+  float scales[16];
+  for (int64_t i = 0; i < nb; i++, src += QK_K, dst += Q6_K_BYTES) {
+    if (!finite_block(src, QK_K)) return i + 1;
+    q6k_fit_lanes(src, scales, L);
+    if (!q6_k_finish(src, dst, scales, L)) return i + 1;
   }
   return 0;
 }

@@ -200,53 +200,56 @@ int64_t q6_k_scalar(const float* src, uint8_t* dst, int64_t nb) {
   int8_t L[QK_K];
   float scales[16];
   for (int64_t i = 0; i < nb; i++, src += QK_K, dst += Q6_K_BYTES) {
-    const float* x = src;
-    if (!finite_block(x, QK_K)) return i + 1;
-    float max_scale = 0, max_abs_scale = 0;
-    for (int ib = 0; ib < 16; ib++) {
-      const float scale = make_qx_quants_rmse1(16, 32, x + 16 * ib, L + 16 * ib);
-      scales[ib] = scale;
-      const float abs = std::fabs(scale);
-      if (abs > max_abs_scale) {
-        max_abs_scale = abs;
-        max_scale = scale;
-      }
-    }
-    if (max_abs_scale < kGroupMaxEps) {
-      std::memset(dst, 0, Q6_K_BYTES);  // all-zero block, d = +0
-      continue;
-    }
-    const float iscale = -128.f / max_scale;
-    const uint16_t dh = scalar::f32_to_f16(1 / iscale);
-    std::memcpy(dst + 208, &dh, 2);
-    if (f16_nonfinite(dh)) return i + 1;
-    int8_t* sc = (int8_t*)(dst + 192);
-    for (int ib = 0; ib < 16; ib++) {
-      const int v = nearest_int(iscale * scales[ib]);
-      sc[ib] = (int8_t)(uint8_t)(v < 127 ? v : 127);
-    }
-    const float d16 = f16_to_f32(dh);
-    for (int j = 0; j < 16; j++) {
-      const float d = d16 * sc[j];
-      if (d == 0) continue;  // keeps make_qx_quants' levels, as ggml does
-      for (int ii = 0; ii < 16; ii++) {
-        const int l = nearest_int(x[16 * j + ii] / d);
-        L[16 * j + ii] = (int8_t)((l < -32 ? -32 : l > 31 ? 31 : l) + 32);
-      }
-    }
-    for (int h = 0; h < 2; h++) {
-      const int8_t* Lh = L + 128 * h;
-      uint8_t* ql = dst + 64 * h;
-      uint8_t* qh = dst + 128 + 32 * h;
-      for (int l = 0; l < 32; l++) {
-        const int a = Lh[l], b = Lh[l + 32], c = Lh[l + 64], e = Lh[l + 96];
-        ql[l] = (uint8_t)((a & 0xf) | ((c & 0xf) << 4));
-        ql[l + 32] = (uint8_t)((b & 0xf) | ((e & 0xf) << 4));
-        qh[l] = (uint8_t)((a >> 4) | ((b >> 4) << 2) | ((c >> 4) << 4) | ((e >> 4) << 6));
-      }
-    }
+    if (!finite_block(src, QK_K)) return i + 1;
+    for (int ib = 0; ib < 16; ib++) scales[ib] = make_qx_quants_rmse1(16, 32, src + 16 * ib, L + 16 * ib);
+    if (!q6_k_finish(src, dst, scales, L)) return i + 1;
   }
   return 0;
+}
+
+bool q6_k_finish(const float* x, uint8_t* dst, const float* scales, int8_t* L) {
+  float max_scale = 0, max_abs_scale = 0;
+  for (int ib = 0; ib < 16; ib++) {
+    const float abs = std::fabs(scales[ib]);
+    if (abs > max_abs_scale) {
+      max_abs_scale = abs;
+      max_scale = scales[ib];
+    }
+  }
+  if (max_abs_scale < kGroupMaxEps) {
+    std::memset(dst, 0, Q6_K_BYTES);  // all-zero block, d = +0
+    return true;
+  }
+  const float iscale = -128.f / max_scale;
+  const uint16_t dh = scalar::f32_to_f16(1 / iscale);
+  std::memcpy(dst + 208, &dh, 2);
+  if (f16_nonfinite(dh)) return false;
+  int8_t* sc = (int8_t*)(dst + 192);
+  for (int ib = 0; ib < 16; ib++) {
+    const int v = nearest_int(iscale * scales[ib]);
+    sc[ib] = (int8_t)(uint8_t)(v < 127 ? v : 127);
+  }
+  const float d16 = f16_to_f32(dh);
+  for (int j = 0; j < 16; j++) {
+    const float d = d16 * sc[j];
+    if (d == 0) continue;  // keeps make_qx_quants' levels, as ggml does
+    for (int ii = 0; ii < 16; ii++) {
+      const int l = nearest_int(x[16 * j + ii] / d);
+      L[16 * j + ii] = (int8_t)((l < -32 ? -32 : l > 31 ? 31 : l) + 32);
+    }
+  }
+  for (int h = 0; h < 2; h++) {
+    const int8_t* Lh = L + 128 * h;
+    uint8_t* ql = dst + 64 * h;
+    uint8_t* qh = dst + 128 + 32 * h;
+    for (int l = 0; l < 32; l++) {
+      const int a = Lh[l], b = Lh[l + 32], c = Lh[l + 64], e = Lh[l + 96];
+      ql[l] = (uint8_t)((a & 0xf) | ((c & 0xf) << 4));
+      ql[l + 32] = (uint8_t)((b & 0xf) | ((e & 0xf) << 4));
+      qh[l] = (uint8_t)((a >> 4) | ((b >> 4) << 2) | ((c >> 4) << 4) | ((e >> 4) << 6));
+    }
+  }
+  return true;
 }
 
 }  // namespace qz

@@ -30,5 +30,10 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* w, uint8_t*
 bool q4_k_finish(const float* x, uint8_t* y, const float* scales, const float* mins, float max_scale, float max_min,
                  uint8_t* L);
 
+// Q6_K after the per-sub-block fits (scales[16], levels L = l + 32): int8
+// scales, fp16 d, levels recomputed from the stored scales, 6-bit packing into
+// block `dst`. false when d overflows fp16.
+bool q6_k_finish(const float* x, uint8_t* dst, const float* scales, int8_t* L);
+
 }  // namespace qz
 }  // namespace th

@@ -107,7 +107,12 @@ QuantFn quant_kernel(int kind, int level) {
       if (avx2) return qz::q4_k_avx2;
 #endif
       return qz::q4_k_scalar;
-    case K_Q6_K: return qz::q6_k_scalar;
+    case K_Q6_K:
+#if defined(TH_X86)
+      if (avx512) return qz::q6_k_avx512;
+      if (avx2) return qz::q6_k_avx2;
+#endif
+      return qz::q6_k_scalar;
     default: (void)level; return nullptr;
   }
 }

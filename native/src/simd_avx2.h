@@ -5,7 +5,76 @@
 #include <immintrin.h>
 
 namespace th {
+namespace avx512 {
+// Outputs larger than this many bytes use non-temporal stores (sink512.h;
+// the AVX2 sink below follows the same threshold).
+size_t nt_threshold();
+}  // namespace avx512
+
 namespace avx2 {
+
+// AVX2 output sink for the decoders (the 256-bit twin of sink512.h): writes
+// a stream of 8-float vectors to dst (any 4-byte alignment) with 32-byte
+// aligned stores only, so no store splits a cache line. Each vector is
+// rotated by dst's misalignment o (vpermps) and blended with the previous
+// one's rotation; the first and last partial vectors are masked
+// (vmaskmovps). NT = non-temporal stores (outputs larger than the LLC).
+// Data movement only: the values are the kernel's, bit for bit.
+template <bool NT>
+struct Sink {
+  float* a;      // next aligned 32-byte slot
+  __m256 prev;   // the previous vector, rotated
+  __m256i idx;   // lane j takes element (j − o) mod 8
+  __m256 low;    // lanes j < o (sign bit set): they come from the previous vector
+  __m256i head;  // store mask of the first slot (lanes j ≥ o)
+  bool started;
+  int o;
+  TH_AVX2 explicit Sink(float* dst) {
+    o = (int)(((uintptr_t)dst & 31) >> 2);
+    a = dst - o;
+    prev = _mm256_setzero_ps();
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    idx = _mm256_and_si256(_mm256_sub_epi32(lane, _mm256_set1_epi32(o)), _mm256_set1_epi32(7));
+    const __m256i lo = _mm256_cmpgt_epi32(_mm256_set1_epi32(o), lane);
+    low = _mm256_castsi256_ps(lo);
+    head = _mm256_xor_si256(lo, _mm256_set1_epi32(-1));
+    started = false;
+  }
+  TH_AVX2 inline void put(__m256 v) {
+    const __m256 r = _mm256_permutevar8x32_ps(v, idx);
+    const __m256 w = _mm256_blendv_ps(r, prev, low);
+    if (started || o == 0) {
+      if (NT) _mm256_stream_ps(a, w);
+      else _mm256_store_ps(a, w);
+    } else {
+      _mm256_maskstore_ps(a, head, w);
+    }
+    started = true;
+    prev = r;
+    a += 8;
+  }
+  // Writes the last partial vector (none when nothing was put or o == 0).
+  TH_AVX2 inline void finish() {
+    if (started && o != 0) _mm256_maskstore_ps(a, _mm256_castps_si256(low), prev);
+    if (NT) _mm_sfence();
+  }
+};
+
+// The same for a 32-byte-aligned dst: plain aligned stores, no rotation.
+template <bool NT>
+struct AlignedSink {
+  float* a;
+  TH_AVX2 explicit AlignedSink(float* dst) : a(dst) {}
+  TH_AVX2 inline void put(__m256 v) {
+    if (NT) _mm256_stream_ps(a, v);
+    else _mm256_store_ps(a, v);
+    a += 8;
+  }
+  TH_AVX2 inline void finish() {
+    if (NT) _mm_sfence();
+  }
+};
+
 
 // 16 packed bytes -> 32 bytes: low lane = low nibbles (elements 0..15),
 // high lane = high nibbles (elements 16..31), GGML's nibble order.

@@ -1,6 +1,7 @@
 /**
  * The AVX-512 decoders write through an aligned-store sink (native/src/sink512.h):
- * every store is a whole 64-byte line, the first and last partial lines masked.
+ * every store is a whole 64-byte line, the first and last partial lines masked;
+ * the AVX2 GGML decoders through its 32-byte twin (native/src/simd_avx2.h).
  * These tests decode into views at every 4-byte offset inside a cache line,
  * between guard values, at every level: the output must be bit-exact and no
  * byte outside the view may change — also when the first block is malformed
@@ -30,6 +31,12 @@ function guardsIntact(all: Float32Array, view: Float32Array): boolean {
 }
 
 const NT_MODES = LEVELS.length > 0 ? ['regular', 'non-temporal'] : [];
+
+if (LEVELS.length === 0) {
+  it('without the addon there are no native decoders (the TS reference writes the output)', () => {
+    expect(Object.keys(kernels.dequantize)).toEqual([]);
+  });
+}
 
 for (const level of LEVELS) for (const nt of NT_MODES) {
   describe(`aligned output stores (${nt}) at level ${level}`, () => {

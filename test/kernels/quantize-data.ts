@@ -34,6 +34,15 @@ export const FAMILIES: readonly DataFamily[] = [
       return blk % 3 === 0 ? 1.25 : blk % 3 === 1 ? Math.abs(rng.normal()) + 3 : -Math.abs(rng.normal()) - 0.5;
     }),
   },
+  // Q6_K's SIMD fit runs one 16-element sub-block per lane: zero and tiny
+  // (< 1e-15, ggml's GROUP_MAX_EPS) sub-blocks next to ordinary ones.
+  {
+    name: 'zero and tiny sub-blocks among normal ones',
+    make: (b, qk, rng) => map(b * qk, (i) => {
+      const sub = Math.floor(i / 16) % 5;
+      return sub === 0 ? 0 : sub === 1 ? 1e-17 * rng.normal() : sub === 3 ? -0 : rng.normal();
+    }),
+  },
   // Integers and halves: exact multiples of the scale and rounding ties.
   { name: 'ties', make: (b, qk) => map(b * qk, (i) => ((i * 7) % 33 - 16) / 2) },
   // Equal magnitudes of both signs: the reference keeps the first.

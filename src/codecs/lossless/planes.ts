@@ -12,19 +12,16 @@
  * inside the payload, a decoded Huffman plane, or a constant byte), so a
  * decode writes every output byte once and copies no plane.
  */
-import { type NativeAddon, nativeAddon } from '../../kernels/native.js';
-import { nativeKernelsEnabled } from '../../kernels/table.js';
+import { type KernelTable, kernels } from '../../kernels/table.js';
 
 /** A plane to merge: its n bytes, or the one byte value every element has there. */
 export type PlaneSource = Uint8Array | number;
 
-type PlanesAddon = Pick<NativeAddon, 'planesMerge' | 'planesSplit'>;
+type PlanesAddon = Pick<KernelTable, 'planesMerge' | 'planesSplit'>;
 
-/** The addon when native kernels are on (setNativeKernels) and it has the plane kernels. */
+/** The kernel table when it holds the native plane kernels (native kernels on, an addon that has them). */
 function planesAddon(): PlanesAddon | null {
-  if (!nativeKernelsEnabled()) return null;
-  const a: PlanesAddon | null = nativeAddon();
-  return a && typeof a.planesMerge === 'function' && typeof a.planesSplit === 'function' ? a : null;
+  return kernels.planesMerge && kernels.planesSplit ? kernels : null;
 }
 
 /** Rotation is defined for 2- and 4-byte elements only (F16/BF16, F32). */
