@@ -31,6 +31,7 @@ import { dequantizeRowQ6_K, quantizeRowQ6_K } from '../src/codecs/q6_k.js';
 import { quantizeRowQ8_0 } from '../src/codecs/q8_0.js';
 import { quantizeRowQ4_0 } from '../src/codecs/q4_0.js';
 import { quantizeRowQ4_K } from '../src/codecs/q4_k.js';
+import { encodeKernelRows } from './encode-kernels.js';
 import { Rng } from '../src/random/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { bytesToF32 } from '../src/tensor/convert.js';
@@ -447,6 +448,9 @@ export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
     const [tsMs, nativeMs] = timed(k ? [tsFn, () => void k(src, dst)] : [tsFn]);
     encode.push({ codec: g.name, nativeGBps: nativeMs ? gbps(median(nativeMs), m) : null, tsGBps: gbps(median(tsMs), tsValues), ggmlRefGBps: GGML_REF_ENCODE_GBPS[type] ?? null });
   }
+  // Q4_1 / Q5_x, NF4, INT8 and f32 → f16/bf16/fp8 casts (bench/encode-kernels.ts); whole 4096-value rows.
+  const encodeSrc = copySrc.subarray(0, Math.floor(n / 4096) * 4096);
+  if (encodeSrc.length > 0) for (const r of encodeKernelRows(encodeSrc, timed)) encode.push({ ...r, ggmlRefGBps: null });
 
   const mbps = (bytes: number, ms: number[]): number => (ms.length ? bytes / MB / (median(ms) / 1000) : 0);
   return {

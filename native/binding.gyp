@@ -28,7 +28,10 @@
         "src/huffman.cc",
         "src/huffman_chains.cc",
         "src/planes.cc",
-        "src/planes_x86.cc"
+        "src/planes_x86.cc",
+        "src/quant_q4_1_q5.cc",
+        "src/encode_nf4_int8.cc",
+        "src/cast_encode.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],

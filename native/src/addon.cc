@@ -10,6 +10,7 @@
 #include <vector>
 #include "async_job.h"
 #include "dispatch.h"
+#include "encode_napi.h"
 #include "half_out.h"
 #include "huffman.h"
 #include "matvec_fused.h"
@@ -397,6 +398,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("huffmanDecode", Napi::Function::New(env, HuffmanDecode));
   exports.Set("planesMerge", Napi::Function::New(env, PlanesMerge));
   exports.Set("planesSplit", Napi::Function::New(env, PlanesSplit));
+  register_encode_exports(env, exports);  // castFromF32, nf4Quantize, nf4Absmax, int8MinMax, int8Quantize
   const char* req = std::getenv("TENSORHIVE_SIMD");
   exports.Set("requestedLevel", req && *req ? Napi::Value(Napi::String::New(env, req)) : env.Null());
   return exports;

@@ -2,6 +2,7 @@
 // src/codecs (float32 arithmetic in the C order, no FMA).
 #include "common.h"
 #include "quant.h"
+#include "quant_q4_1_q5.h"
 #include "scalar.h"
 #include <cmath>
 
@@ -113,6 +114,9 @@ QuantFn quant_kernel(int kind, int level) {
       if (avx2) return qz::q6_k_avx2;
 #endif
       return qz::q6_k_scalar;
+    case K_Q4_1:
+    case K_Q5_0:
+    case K_Q5_1: return quant_legacy_kernel(kind, level);
     default: (void)level; return nullptr;
   }
 }

@@ -23,10 +23,11 @@ import { type DType, dtypeInfo } from '../tensor/dtype.js';
 import { type Shape, checkShape, numel } from '../tensor/shape.js';
 import { paramObject } from './quant/params.js';
 import { checkPayloadLength } from './quant/payload.js';
+import { type CastDType, kernels } from '../kernels/table.js';
 
 export type CastParams = Record<string, never>;
 
-function castCodec(id: number, name: string, to: DType, exactFor: readonly DType[], summary: string): Codec<CastParams> {
+function castCodec(id: number, name: string, to: CastDType, exactFor: readonly DType[], summary: string): Codec<CastParams> {
   const outBytes = dtypeInfo(to).bytes;
   const codec: Codec<CastParams> = {
     id,
@@ -51,7 +52,13 @@ function castCodec(id: number, name: string, to: DType, exactFor: readonly DType
     },
     encode(tensor: Tensor) {
       if (tensor.dtype === to) return tensor.bytes.slice();
-      return f32ToBytes(to, tensor.toF32());
+      const src = tensor.toF32();
+      // Native override (bit-exact with f32ToBytes) when the addon has it.
+      const k = kernels.castFromF32?.[to];
+      if (!k) return f32ToBytes(to, src);
+      const out = new Uint8Array(src.length * outBytes);
+      k(src, out);
+      return out;
     },
     decode(payload: Uint8Array, shape: Shape, dtype: DType) {
       checkPayloadLength(name, payload, codec.payloadBytes(shape, dtype, {}));

@@ -55,6 +55,11 @@ function geometry(shape: Shape, p: Int8Params): { groups: Groups; qAt: number; t
   return { groups, qAt, total: qAt + groups.n };
 }
 
+/** Elements per contiguous run of one group (the native kernels' group of i is floor(i / run) % G). */
+function runOf(shape: Shape, p: Int8Params, n: number): number {
+  return p.granularity === 'block' ? p.blockSize : p.granularity === 'tensor' ? n : numel(shape.slice(normalizeAxis(shape, p.axis) + 1));
+}
+
 export const int8: Codec<Int8Params> = {
   id: 21,
   name: NAME,
@@ -85,21 +90,28 @@ export const int8: Codec<Int8Params> = {
   encode(tensor: Tensor, p: Int8Params) {
     const { groups, qAt, total } = geometry(tensor.shape, p);
     const x = tensor.toF32();
-    requireFinite(NAME, x);
     const G = groups.count;
     const mins = new Float64Array(G).fill(Infinity);
     const maxs = new Float64Array(G).fill(-Infinity);
-    groups.forEachRun((g, s, e) => {
-      let lo = mins[g];
-      let hi = maxs[g];
-      for (let i = s; i < e; i++) {
-        const v = x[i];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      mins[g] = lo;
-      maxs[g] = hi;
-    });
+    // Native override (bit-exact): group of element i is floor(i / run) % G.
+    const run = groups.n > 0 ? runOf(tensor.shape, p, groups.n) : 0;
+    const native = run > 0 && kernels.int8MinMax !== undefined && kernels.int8Quantize !== undefined;
+    if (native) {
+      if (!kernels.int8MinMax!(x, run, mins, maxs)) requireFinite(NAME, x); // throws the CodecError
+    } else {
+      requireFinite(NAME, x);
+      groups.forEachRun((g, s, e) => {
+        let lo = mins[g];
+        let hi = maxs[g];
+        for (let i = s; i < e; i++) {
+          const v = x[i];
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        mins[g] = lo;
+        maxs[g] = hi;
+      });
+    }
     for (let g = 0; g < G; g++) {
       if (mins[g] > maxs[g]) mins[g] = maxs[g] = 0; // a group with no elements
     }
@@ -110,6 +122,10 @@ export const int8: Codec<Int8Params> = {
     computeScales(symmetric, mins, maxs, scales, zps);
     const q = new Int8Array(out.buffer, qAt, groups.n);
     const qlo = symmetric ? -127 : -128;
+    if (native) {
+      kernels.int8Quantize!(x, scales, zps ?? null, run, q);
+      return out;
+    }
     groups.forEachRun((g, s, e) => {
       const scale = scales[g];
       const zp = zps ? zps[g] : 0;
@@ -136,8 +152,7 @@ export const int8: Codec<Int8Params> = {
     const out = new Float32Array(groups.n);
     if (kernels.int8Dequantize && groups.n > 0) {
       // Native override (bit-exact): group of element i is floor(i / run) % G.
-      const run = p.granularity === 'block' ? p.blockSize : p.granularity === 'tensor' ? groups.n : numel(shape.slice(normalizeAxis(shape, p.axis) + 1));
-      kernels.int8Dequantize(q, scales, zps ?? null, run, out);
+      kernels.int8Dequantize(q, scales, zps ?? null, runOf(shape, p, groups.n), out);
       return Tensor.fromF32(out, shape);
     }
     groups.forEachRun((g, s, e) => {

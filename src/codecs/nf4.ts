@@ -74,6 +74,20 @@ function encodeBlocks(x: Float32Array, absmax: Float32Array, blockSize: number, 
   }
 }
 
+/** encode through the native kernels: absmax and codes in one pass, or absmax, double quantization (TS), codes. */
+function encodeNative(x: Float32Array, L: Layout, p: Nf4Params, out: Uint8Array): Uint8Array {
+  const codes = out.subarray(L.codesAt);
+  if (!p.doubleQuant) {
+    if (!kernels.nf4Quantize!(x, p.blockSize, new Float32Array(out.buffer, 0, L.nBlocks), codes, true)) requireFinite(NAME, x);
+    return out;
+  }
+  const absmax = new Float32Array(L.nBlocks);
+  if (!kernels.nf4Absmax!(x, p.blockSize, absmax)) requireFinite(NAME, x);
+  encodeAbsmax(absmax, out, 0);
+  kernels.nf4Quantize!(x, p.blockSize, absmax, codes, false);
+  return out;
+}
+
 export const nf4: Codec<Nf4Params> = {
   id: 20,
   name: NAME,
@@ -102,8 +116,10 @@ export const nf4: Codec<Nf4Params> = {
   encode(tensor: Tensor, p: Nf4Params) {
     const L = layout(tensor.shape, p);
     const x = tensor.toF32();
-    requireFinite(NAME, x);
     const out = new Uint8Array(L.total);
+    // Native override (bit-exact); on NaN/Inf requireFinite throws the CodecError.
+    if (kernels.nf4Quantize && kernels.nf4Absmax) return encodeNative(x, L, p, out);
+    requireFinite(NAME, x);
     const absmax = new Float32Array(L.nBlocks);
     for (let b = 0; b < L.nBlocks; b++) {
       const hi = Math.min(L.n, (b + 1) * p.blockSize);

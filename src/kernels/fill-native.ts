@@ -10,6 +10,7 @@ import type { KernelTable } from './kernel-types.js';
 import { NATIVE_GGML, NATIVE_MATVEC, NATIVE_QUANTIZE } from './geometry.js';
 import { blocksOf, nf4Layout, operands } from './checks.js';
 import { bytesToF32 } from '../tensor/convert.js';
+import { clearEncode, fillEncode } from './fill-encode.js';
 
 /** The addon's Huffman export (native/src/huffman.cc); absent from older builds. */
 type HuffmanAddon = { huffmanDecode?: (stream: Uint8Array, table: Uint16Array, out: Uint8Array) => number };
@@ -109,6 +110,7 @@ export function fillNative(t: KernelTable, a: NativeAddon): void {
     };
   }
   if (typeof a.planesMerge === 'function' && typeof a.planesSplit === 'function') fillPlanes(t, a.planesMerge, a.planesSplit);
+  fillEncode(t, a);
   t.nf4MatVec = (codes, absmax, blockSize, rows, cols, x, y, o) => {
     const fn = 'nf4 matvec';
     const batch = operands(fn, rows, cols, x, y, o);
@@ -163,4 +165,5 @@ export function clearKernels(t: KernelTable): void {
   t.huffmanDecode = undefined;
   t.planesMerge = undefined;
   t.planesSplit = undefined;
+  clearEncode(t);
 }

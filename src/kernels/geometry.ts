@@ -21,5 +21,5 @@ export const NATIVE_GGML: Readonly<Record<number, BlockGeometry>> = {
 };
 /** GGML types with a fused mat-vec kernel, and with a quantize kernel. */
 export const NATIVE_MATVEC: readonly number[] = [8, 2, 12];
-/** Types the addon can quantize (Q4_K / Q6_K since native/src/quant_k.cc; an older build lacks them and is probed at load). */
-export const NATIVE_QUANTIZE: readonly number[] = [8, 2, 12, 14];
+/** Types the addon can quantize (Q4_K / Q6_K since native/src/quant_k.cc, Q4_1 / Q5_0 / Q5_1 since quant_q4_1_q5.cc; an older build lacks them and is probed at load). */
+export const NATIVE_QUANTIZE: readonly number[] = [8, 2, 3, 6, 7, 12, 14];

@@ -89,6 +89,35 @@ export type PlanesMergeKernel = (planes: readonly (Uint8Array | number)[], rotat
 /** Elements → byte planes: `planes` (P·n bytes) from n elements of P (1..8) bytes; `rotate` as above. */
 export type PlanesSplitKernel = (src: Uint8Array, P: number, rotate: boolean, planes: Uint8Array) => void;
 
+/** The narrow float dtypes the casts write. */
+export type CastDType = 'F16' | 'BF16' | 'F8_E4M3' | 'F8_E5M2';
+/**
+ * f32 → a cast dtype's little-endian bytes (dst any alignment, exactly
+ * src.length × 2 or × 1 bytes): bit-exact with f32ToBytes (round to nearest
+ * even, NaN quiet keeping sign and top payload bits, fp8 saturating).
+ */
+export type CastFromF32Kernel = (src: Float32Array, dst: Uint8Array) => void;
+/**
+ * NF4 encode (src/codecs/nf4.ts): codes of x against `absmax` (first element
+ * of a pair in the high nibble, an odd tail padded with code 7); with
+ * computeAbsmax, absmax[b] = max|x| of each block is written first. false =
+ * x holds NaN/±Infinity (then nothing is guaranteed about the outputs).
+ */
+export type Nf4QuantizeKernel = (x: Float32Array, blockSize: number, absmax: Float32Array, codes: Uint8Array, computeAbsmax: boolean) => boolean;
+/** absmax[b] = max|x| of each NF4 block; false = x holds NaN/±Infinity. */
+export type Nf4AbsmaxKernel = (x: Float32Array, blockSize: number, absmax: Float32Array) => boolean;
+/**
+ * INT8 encode, pass 1: lowers mins[g] / raises maxs[g] to each group's min /
+ * max, g = floor(i / run) % mins.length; false = x holds NaN/±Infinity.
+ */
+export type Int8MinMaxKernel = (x: Float32Array, run: number, mins: Float64Array, maxs: Float64Array) => boolean;
+/**
+ * INT8 encode, pass 2: q[i] = clamp(roundHalfAway(x[i] / s), qlo − zp, 127 − zp) + zp
+ * (float64, as src/codecs/int8.ts), s = scales[g], qlo = −127 (zps null) or −128;
+ * a group with s = 0 is all zp.
+ */
+export type Int8QuantizeKernel = (x: Float32Array, scales: Float32Array, zps: Int32Array | null, run: number, q: Int8Array) => void;
+
 export interface KernelTable {
   readonly dequantize: Partial<Record<number, DequantizeKernel>>;
   readonly dequantizeAsync: Partial<Record<number, DequantizeAsyncKernel>>;
@@ -106,4 +135,10 @@ export interface KernelTable {
   huffmanDecode?: HuffmanDecodeKernel;
   planesMerge?: PlanesMergeKernel;
   planesSplit?: PlanesSplitKernel;
+  /** Encode kernels (src/kernels/fill-encode.ts); absent without the addon or with an older build. */
+  castFromF32?: Partial<Record<CastDType, CastFromF32Kernel>>;
+  nf4Quantize?: Nf4QuantizeKernel;
+  nf4Absmax?: Nf4AbsmaxKernel;
+  int8MinMax?: Int8MinMaxKernel;
+  int8Quantize?: Int8QuantizeKernel;
 }

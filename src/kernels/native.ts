@@ -46,6 +46,16 @@ export interface NativeAddon {
   planesMerge?(planes: readonly (Uint8Array | number)[], rotate: boolean, out: Uint8Array): number;
   /** Byte planes: planes (P·n) from n elements of P bytes; absent from older builds. */
   planesSplit?(src: Uint8Array, P: number, rotate: boolean, planes: Uint8Array): number;
+  /** f32 → f16 (to 0), bf16 (1), fp8 E4M3 (2), E5M2 (3) bytes (native/src/cast_encode.cc); absent from older builds. */
+  castFromF32?(to: number, src: Float32Array, dst: Uint8Array): number;
+  /** NF4 codes of x (computeAbsmax: fill absmax first) -> 0 | 1 + first NaN/Inf index; absent from older builds. */
+  nf4Quantize?(x: Float32Array, blockSize: number, absmax: Float32Array, codes: Uint8Array, computeAbsmax: boolean): number;
+  /** NF4 block absmax -> 0 | 1 + first NaN/Inf index; absent from older builds. */
+  nf4Absmax?(x: Float32Array, blockSize: number, absmax: Float32Array): number;
+  /** INT8 group min/max (group of i: floor(i / run) % mins.length) -> 0 | 1 + first NaN/Inf index; absent from older builds. */
+  int8MinMax?(x: Float32Array, run: number, mins: Float64Array, maxs: Float64Array): number;
+  /** INT8 codes of x with the groups' scales (and zero points); absent from older builds. */
+  int8Quantize?(x: Float32Array, scales: Float32Array, zps: Int32Array | null, run: number, q: Int8Array): number;
 }
 
 export interface NativeStatus {
