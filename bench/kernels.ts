@@ -15,19 +15,12 @@
  */
 import { best } from '../src/jobs/bench-codecs.js';
 import { pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { SystemClock, type Clock } from '../src/clock/index.js';
+import { SystemClock } from '../src/clock/index.js';
 import { CODECS } from '../src/codecs/registry.js';
 import { nf4 } from '../src/codecs/nf4.js';
 import { int8 } from '../src/codecs/int8.js';
 import { byteplane } from '../src/codecs/byteplane.js';
-import { dequantizeRowQ8_0 } from '../src/codecs/q8_0.js';
-import { dequantizeRowQ4_0 } from '../src/codecs/q4_0.js';
-import { dequantizeRowQ4_1 } from '../src/codecs/q4_1.js';
-import { dequantizeRowQ5_0 } from '../src/codecs/q5_0.js';
-import { dequantizeRowQ5_1 } from '../src/codecs/q5_1.js';
-import { dequantizeRowQ4_K } from '../src/codecs/q4_k.js';
-import { dequantizeRowQ6_K, quantizeRowQ6_K } from '../src/codecs/q6_k.js';
+import { quantizeRowQ6_K } from '../src/codecs/q6_k.js';
 import { quantizeRowQ8_0 } from '../src/codecs/q8_0.js';
 import { quantizeRowQ4_0 } from '../src/codecs/q4_0.js';
 import { quantizeRowQ4_K } from '../src/codecs/q4_k.js';
@@ -38,176 +31,9 @@ import { bytesToF32 } from '../src/tensor/convert.js';
 import { f32ToBf16Bits, f32ToF16Bits } from '../src/tensor/half.js';
 import { NATIVE_GGML, kernelLevel, kernels, nativeStatus, setNativeKernels } from '../src/kernels/index.js';
 
-export interface DecodeBenchRow {
-  codec: string;
-  nativeMBps: number | null;
-  tsMBps: number;
-  /** native ÷ TS reference. */
-  speedup: number | null;
-  /** (f32 bytes / decode time) ÷ (same bytes / memcpy time). */
-  nativeVsMemcpy: number | null;
-  tsVsMemcpy: number;
-}
-
-export interface HalfDecodeBenchRow {
-  codec: string;
-  to: 'F16' | 'BF16';
-  /** MB/s of 16-bit output. */
-  nativeMBps: number;
-  /** (16-bit output bytes / time) ÷ (same bytes / memcpy time). */
-  nativeVsMemcpy: number;
-  /** Time of native f32 decode + TS narrowing (f32ToF16Bits/f32ToBf16Bits) ÷ direct kernel. */
-  speedupVsDecodeThenNarrow: number;
-}
-
-export interface FusedBenchRow {
-  codec: string;
-  /** 'int8': activations quantized to 8 bits per 32-block (Q4_K: per 256; NF4: int8 codebook too), the default; 'f32': kept in f32. */
-  activations: 'int8' | 'f32';
-  rows: number;
-  cols: number;
-  /** Effective GB/s over the compressed weight bytes, matrix larger than the LLC. */
-  GBps: number;
-  /** That ÷ a streaming read of as many bytes, both out of cache (the honest ratio). */
-  bandwidthRatio: number;
-  /** The same with a 4096×4096 matrix that fits the LLC (the read baseline is then L3). */
-  bandwidthRatioInCache: number;
-  /** Time of decode-then-multiply (native decode + TS f32 mat-vec) ÷ fused, 4096×4096. */
-  speedupVsDecodeThenMultiply: number;
-}
-
-export interface FusedBatchRow {
-  codec: string;
-  batch: number;
-  /** Time per activation vector at batch 1 ÷ at this batch (weights read once per call). */
-  speedupPerVector: number;
-}
-
-export interface EncodeBenchRow {
-  codec: string;
-  /** GB/s of f32 input through kernels.quantize (the dispatch level in use), or null without the addon. */
-  nativeGBps: number | null;
-  /** GB/s of f32 input through the TS reference row quantizer. */
-  tsGBps: number;
-  /** ggml's quantize_row_*_ref on this machine (measured once, docs/kernels.md), for comparison; null if not measured. */
-  ggmlRefGBps: number | null;
-}
-
-/** ggml's reference quantizers measured on this machine (GB/s of f32 input; issue 4). */
-const GGML_REF_ENCODE_GBPS: Record<number, number | null> = { 8: 1.3, 2: 3.9, 12: 0.06, 14: null };
-
-/** byteplane encode, MB/s of 16 MiB input: native plane split (kernels on) vs the TS reference; the rest of encode is TS either way. */
-export interface LosslessEncodeRow {
-  codec: string;
-  nativeMBps: number | null;
-  tsMBps: number;
-  /** Payload bytes ÷ input bytes. */
-  ratio: number;
-}
-
-export interface KernelsBench {
-  native: { loaded: boolean; level: string; reason?: string };
-  elements: number;
-  /** How every ratio was measured: `rounds` interleaved rounds, each side the best over `windowMs`; ratios are medians of per-round ratios. */
-  method: { rounds: number; windowMs: number };
-  /** Medians over every round of every row that used the baseline. */
-  baseline: { memcpyMBps: number; streamReadMBps: number; streamReadInCacheMBps: number; llcBytes: number; outOfCacheBytes: number };
-  decode: DecodeBenchRow[];
-  decodeHalf: HalfDecodeBenchRow[];
-  fused: FusedBenchRow[];
-  fusedBatch: FusedBatchRow[];
-  encode: EncodeBenchRow[];
-  losslessEncode: LosslessEncodeRow[];
-}
-
-export interface KernelsBenchOptions {
-  /** Time per measurement in ms (default 150), split over the interleaved rounds. */
-  minTimeMs?: number;
-  /** Interleaved rounds per ratio (default 5; at least 1). */
-  rounds?: number;
-  /** Values decoded per call (default 2^22: 16 MiB of f32, past the caches). */
-  elements?: number;
-  clock?: Clock;
-  /** Compressed weight bytes of the out-of-cache fused runs (default: 2 × LLC, at least 256 MiB). */
-  outOfCacheBytes?: number;
-}
-
-/** Last-level cache size from sysfs (Linux), else 64 MiB. */
-function llcBytes(): number {
-  for (const idx of [3, 2]) {
-    try {
-      const t = readFileSync(`/sys/devices/system/cpu/cpu0/cache/index${idx}/size`, 'utf8').trim();
-      const m = /^(\d+)([KMG]?)$/.exec(t);
-      if (m) return Number(m[1]) * { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as '' | 'K' | 'M' | 'G'];
-    } catch {
-      // no sysfs entry: try the next level
-    }
-  }
-  return 64 * 1024 ** 2;
-}
-
-/** `bytes` of seeded random data: a ~1 MiB chunk of whole `unit`-byte blocks, tiled (fast to make). */
-function tiled(bytes: number, unit: number, rng: Rng, fix: (chunk: Uint8Array) => void): Uint8Array {
-  const out = new Uint8Array(bytes);
-  const chunk = rng.bytes(Math.min(bytes, Math.floor((1 << 20) / unit) * unit));
-  fix(chunk);
-  for (let o = 0; o < bytes; o += chunk.length) out.set(chunk.subarray(0, Math.min(chunk.length, bytes - o)), o);
-  return out;
-}
-
-
-const MB = 1e6;
-const REF_ROWS: Record<number, (src: Uint8Array, dst: Float32Array) => void> = {
-  8: dequantizeRowQ8_0, 2: dequantizeRowQ4_0, 3: dequantizeRowQ4_1, 6: dequantizeRowQ5_0,
-  7: dequantizeRowQ5_1, 12: dequantizeRowQ4_K, 14: dequantizeRowQ6_K,
-};
-
-/** Seeded random blocks with finite fp16 scales (exponent 10..17). */
-function randomBlocks(type: number, blocks: number, rng: Rng): Uint8Array {
-  const { bytes } = NATIVE_GGML[type];
-  const p = rng.bytes(blocks * bytes);
-  const fields = type === 14 ? [208] : [3, 7, 12].includes(type) ? [0, 2] : [0];
-  for (let b = 0; b < blocks; b++) {
-    for (const off of fields) p[b * bytes + off + 1] = (p[b * bytes + off + 1] & 0x83) | ((10 + rng.int(8)) << 2);
-  }
-  return p;
-}
-
-/**
- * Interleaved timing: `rounds` rounds, each taking every fn's best ms over a
- * `windowMs` window, the order reversed every other round, so a kernel and
- * its baseline see the same load. Returns each fn's per-round ms.
- */
-function interleave(clock: Clock, windowMs: number, rounds: number, fns: readonly (() => void)[]): number[][] {
-  const ms = fns.map((): number[] => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < fns.length; k++) {
-      const i = r % 2 === 0 ? k : fns.length - 1 - k;
-      ms[i].push(best(clock, windowMs, fns[i]));
-    }
-  }
-  return ms;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Median over rounds of num[r] ÷ den[r] (times of the same round). */
-function ratio(num: readonly number[], den: readonly number[]): number {
-  return median(num.map((v, r) => v / den[r]));
-}
-
-function tsMatVec(w: Float32Array, rows: number, cols: number, x: Float32Array, y: Float32Array): void {
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) s += w[o + c] * x[c];
-    y[r] = s;
-  }
-}
+import { GGML_REF_ENCODE_GBPS, type DecodeBenchRow, type EncodeBenchRow, type FusedBatchRow, type FusedBenchRow, type HalfDecodeBenchRow, type KernelsBench, type KernelsBenchOptions, type LosslessEncodeRow } from './kernels-rows.js';
+import { MB, REF_ROWS, interleave, llcBytes, median, randomBlocks, ratio, tiled, tsMatVec } from './kernels-timing.js';
+export type * from './kernels-rows.js';
 
 export function kernelsBench(options: KernelsBenchOptions = {}): KernelsBench {
   const clock = options.clock ?? new SystemClock();
