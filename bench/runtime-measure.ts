@@ -32,6 +32,9 @@ export interface Paired {
  * every round (measured: small round trips 0.25-0.36 of bare with it,
  * 0.62-1.06 without), which is not the steady state this reports.
  */
+/** RUNTIME_BENCH_TRACE=1: every round's figures go to stderr, stamped (to line them up with --trace-gc). */
+const TRACE = process.env.RUNTIME_BENCH_TRACE === '1';
+
 export async function paired(rounds: number, bare: () => Promise<number>, other: () => Promise<number>, discard = 1): Promise<Paired> {
   const b: number[] = [];
   const o: number[] = [];
@@ -46,6 +49,7 @@ export async function paired(rounds: number, bare: () => Promise<number>, other:
       y = await other();
       x = await bare();
     }
+    if (TRACE) console.error(`${performance.now().toFixed(0)} ms round ${i}: bare ${x.toFixed(0)} other ${y.toFixed(0)} (${(y / x).toFixed(2)})`);
     if (i < discard) continue;
     b.push(x);
     o.push(y);

@@ -11,9 +11,15 @@
  * call is what this avoids): it fires, finds nothing due, and re-arms only if
  * calls with deadlines remain. A timeout fires exactly at its deadline (under
  * a SimulatedClock too).
+ *
+ * Nothing here allocates in the old generation per call (see id-table.ts for
+ * why that matters): pending calls sit in an IdTable, not a Map, and a
+ * timeout's FIFO that empties is kept until the timer's next sweep instead of
+ * being deleted and re-created on every call.
  */
 import type { Clock, TimerHandle } from '../clock/index.js';
 import { TimeoutError } from '../errors/index.js';
+import { IdTable } from './id-table.js';
 
 interface Pending {
   readonly cid: number;
@@ -61,7 +67,7 @@ class Fifo {
 
 export class CallTable {
   private next = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new IdTable<Pending>();
   private readonly fifos = new Map<number, Fifo>();
   private timer: TimerHandle | undefined;
   /** When the timer fires (valid while `timer` is set). */
@@ -125,16 +131,13 @@ export class CallTable {
   }
 
   private take(cid: number): Pending | undefined {
-    const p = this.pending.get(cid);
+    const p = this.pending.take(cid);
     if (!p) return undefined;
-    this.pending.delete(cid);
     p.done = true;
     if (p.deadline !== Infinity) {
+      // An emptied FIFO stays (the next call with this timeout reuses it); the sweep drops it.
       const q = this.fifos.get(p.timeoutMs);
-      if (q !== undefined && q.first === p) {
-        q.trim();
-        if (q.empty) this.fifos.delete(p.timeoutMs);
-      }
+      if (q !== undefined && q.first === p) q.trim();
     }
     return p;
   }

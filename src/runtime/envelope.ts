@@ -68,6 +68,35 @@ const KINDS: readonly (readonly [Kind, ...string[]])[] = [
   ['log', 'level', 'message'],
 ];
 
+/**
+ * Per kind (by wire code), the envelope built from its decoded positional array
+ * `[code, ...fields]` as one object literal: every envelope of a kind gets its
+ * final hidden class at once, instead of walking one map transition per field
+ * added on every decode. Must list KINDS in order (test/runtime/id-table.test.ts
+ * checks each maker against its spec).
+ */
+type Fields = readonly unknown[];
+export const MAKERS: readonly ((a: Fields) => Record<string, unknown>)[] = [
+  (a) => ({ k: 'init', id: a[1], arg: a[2] }),
+  (a) => ({ k: 'send', msg: a[1] }),
+  (a) => ({ k: 'call', cid: a[1], msg: a[2], timeoutMs: a[3] }),
+  (a) => ({ k: 'reply', cid: a[1], value: a[2] }),
+  (a) => ({ k: 'error', cid: a[1], error: a[2] }),
+  (a) => ({ k: 'ping', seq: a[1] }),
+  (a) => ({ k: 'signal', signal: a[1] }),
+  (a) => ({ k: 'stop', reason: a[1] }),
+  (a) => ({ k: 'ready', trapExit: a[1] }),
+  (a) => ({ k: 'init-failed', error: a[1] }),
+  (a) => ({ k: 'pong', seq: a[1] }),
+  (a) => ({ k: 'crash', error: a[1], cid: a[2] }),
+  () => ({ k: 'stopped' }),
+  (a) => ({ k: 'route-send', to: a[1], msg: a[2] }),
+  (a) => ({ k: 'route-call', cid: a[1], to: a[2], msg: a[3], timeoutMs: a[4] }),
+  (a) => ({ k: 'watch', op: a[1], target: a[2], ref: a[3] }),
+  (a) => ({ k: 'exit-self', reason: a[1] }),
+  (a) => ({ k: 'log', level: a[1], message: a[2] }),
+];
+
 /** The field that may carry blobs. */
 const PAYLOADS = new Set(['msg', 'value', 'arg']);
 

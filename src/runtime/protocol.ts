@@ -37,7 +37,7 @@
 import { addExtension, Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE, REUSE_BUFFER_MODE } from 'msgpackr';
 import { FormatError } from '../errors/index.js';
 import { BlobMark, blobOf, cutBlobs, cutOut, type Blob } from './transfer.js';
-import { BY_KIND, SPECS, type Envelope } from './envelope.js';
+import { BY_KIND, MAKERS, SPECS, type Envelope } from './envelope.js';
 
 export { fromWireReason, toWireReason, type Envelope, type FromWorker, type ToWorker, type WatchOp, type WireReason, type WireSignal } from './envelope.js';
 
@@ -253,9 +253,7 @@ function toEnvelope<E extends Envelope>(a: unknown, withBlobs: boolean): E {
   const fields = spec.fields;
   if (a.length !== fields.length + 1) throw new FormatError('envelope', `${spec.k} has ${fields.length} fields, got ${a.length - 1}`);
   if (withBlobs && spec.payload < 0) throw new FormatError('envelope.blobs', `${spec.k} carries no payload for blobs`);
-  const env: Record<string, unknown> = { k: spec.k };
-  for (let i = 0; i < fields.length; i++) env[fields[i]] = a[i + 1];
-  return env as unknown as E;
+  return MAKERS[spec.code](a) as unknown as E;
 }
 
 /** Post one envelope on a port-like target with its explicit transfer list (no coalescing: see channel.ts). */

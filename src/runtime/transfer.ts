@@ -69,12 +69,22 @@ class Cutter {
     this.listedSet = undefined;
   }
 
-  /** The blobs after `base` undefined slots, as a packed array (it becomes the wire message as it is). */
+  /**
+   * The blobs after `base` undefined slots, as a packed array (it becomes the
+   * wire message as it is). Built by copying a reused scratch array, not from
+   * an array literal: a literal is an allocation site, and V8 pretenures a site
+   * whose arrays it finds alive at a GC (these are, while postMessage runs),
+   * after which every message allocates in the old generation and, with the
+   * external memory the blobs bring, starts a full GC (docs/runtime.md).
+   */
   blobsAfter(base: number): unknown[] {
-    const out: unknown[] = base === 1 ? [undefined, this.first] : [this.first];
-    for (let i = out.length - 1; i < base; i++) out.unshift(undefined);
+    const s = scratch;
+    for (let i = 0; i < base; i++) s.push(undefined);
+    s.push(this.first);
     const rest = this.rest;
-    if (rest) for (let i = 0; i < rest.length; i++) out.push(rest[i]);
+    if (rest) for (let i = 0; i < rest.length; i++) s.push(rest[i]);
+    const out = s.slice();
+    s.length = 0;
     return out;
   }
 
@@ -159,6 +169,9 @@ class Cutter {
  * own list: every listed buffer is cut out exactly once, so it IS the list).
  * Read right after the call.
  */
+/** blobsAfter's scratch (empty between calls). */
+const scratch: unknown[] = [];
+
 export const cutOut: { blobs: unknown[] | undefined; moved: readonly ArrayBuffer[] } = { blobs: undefined, moved: NOTHING };
 
 /**

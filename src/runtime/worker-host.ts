@@ -14,6 +14,7 @@ import type { ActorCell } from './actor-cell.js';
 import type { RuntimeCore } from './core.js';
 import type { ActorStart, Delivery, HealthCheck, Incarnation } from './host.js';
 import { Channel } from './channel.js';
+import { IdTable } from './id-table.js';
 import { decodeAll, fromWireReason, toWireReason, type FromWorker, type ToWorker, type Wire, type WireSignal } from './protocol.js';
 import type { ExitReason } from './reason.js';
 import type { Signal } from './logic.js';
@@ -50,7 +51,8 @@ export class WorkerIncarnation implements Incarnation {
   private channel: Channel | undefined;
   private dead = false;
   private stopReason: ExitReason | undefined;
-  private readonly pending = new Set<number>();
+  /** This thread's calls in flight (cid → cid). Not a Set: see id-table.ts (a Set emptied per call cost a full GC per blob burst). */
+  private readonly pending = new IdTable<number>();
   private readonly monitors = new Map<number, { target: ActorCell; mid: number }>();
   private pingSeq = 0;
   private pingTimer: TimerHandle | undefined;
@@ -109,7 +111,7 @@ export class WorkerIncarnation implements Incarnation {
     }
     if (d.kind === 'send') this.send({ k: 'send', msg: d.msg }, d.transfer);
     else if (d.kind === 'call') {
-      this.pending.add(d.cid);
+      this.pending.set(d.cid, d.cid);
       this.send({ k: 'call', cid: d.cid, msg: d.msg, timeoutMs: d.timeoutMs }, d.transfer);
     } else this.send({ k: 'signal', signal: toWireSignal(d.signal) });
   }
@@ -261,8 +263,9 @@ export class WorkerIncarnation implements Incarnation {
     this.channel?.close();
     this.core.clock.clearTimeout(this.pingTimer);
     this.core.clock.clearTimeout(this.deadline);
-    for (const cid of this.pending) this.core.calls.reject(cid, new ActorDeadError(this.cell.id, reason));
+    const cids = this.pending.ids();
     this.pending.clear();
+    for (const cid of cids) this.core.calls.reject(cid, new ActorDeadError(this.cell.id, reason));
     for (const m of this.monitors.values()) m.target.removeWatcher(m.mid);
     this.monitors.clear();
     void this.thread?.terminate();
